@@ -73,9 +73,9 @@ class Dockerfile:
     def instruction_at(self, pos: Pos) -> Instruction | None:
         """The innermost instruction at `pos` (an ONBUILD trigger when inside one)."""
         instr = self.instruction_at_line(pos.line)
-        if isinstance(instr, OnbuildInstruction) and instr.trigger is not None:
-            if instr.trigger.span.contains(pos):
-                return instr.trigger
+        trigger = instr.trigger if isinstance(instr, OnbuildInstruction) else None
+        if trigger is not None and trigger.span.contains(pos):
+            return trigger
         return instr
 
     def stage_at_line(self, line: int) -> Stage | None:

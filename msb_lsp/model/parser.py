@@ -502,7 +502,8 @@ def _parse_key_values(p: _Parser, instr: Instruction, logical: LogicalLine, a: i
             p.problems.append(
                 Problem(
                     "missing-equals",
-                    f'Syntax error - can\'t find = in "{text[wa:wb]}". Must be of the form: name=value',
+                    f'Syntax error - can\'t find = in "{text[wa:wb]}". '
+                    "Must be of the form: name=value",
                     logical.span(wa, wb),
                 )
             )
