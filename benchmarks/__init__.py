@@ -1,0 +1,1 @@
+"""The project's own benchmarks (not part of the msb_lsp package)."""
