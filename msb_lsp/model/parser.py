@@ -37,6 +37,7 @@ from msb_lsp.model.nodes import (
 )
 from msb_lsp.model.source import BOM, Source
 from msb_lsp.model.span import Pos, Span
+from msb_lsp.model.validate import validate
 from msb_lsp.model.varrefs import find_vars
 from msb_lsp.model.words import (
     flag_words,
@@ -128,7 +129,7 @@ class _Parser:
             self.problems.append(
                 Problem("no-instructions", "file with no instructions", Span(Pos(0, 0), Pos(0, 0)))
             )
-        return Dockerfile(
+        df = Dockerfile(
             source=self.source,
             escape=self.escape,
             directives=self.directives,
@@ -136,6 +137,9 @@ class _Parser:
             instructions=self.instructions,
             problems=self.problems,
         )
+        validate(df)
+        df.problems.sort(key=lambda p: p.span.start)
+        return df
 
     def _comment(self, line: str, index: int, col0: int) -> Comment:
         start = len(line) - len(line[col0:].lstrip(" \t\v\f\r"))

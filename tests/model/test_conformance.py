@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from msb_lsp.model import parse
+from msb_lsp.model.validate import INSTRUCTION_CODES
 from tests.model.buildkit_dump import dump
 from tests.support.paths import SHARED
 
@@ -33,7 +34,9 @@ def test_positive_case_matches_buildkit_dump(case: str) -> None:
     df = parse(_read(FIXTURES / case / "Dockerfile"))
     expected = _read(FIXTURES / case / "result").replace("\r\n", "\n")
     assert dump(df) == expected
-    assert [p for p in df.problems if p.severity == "error"] == []
+    # The fixtures test BuildKit's syntax layer only: instruction-level errors (such as the
+    # made-up `--doit` flag of the `flags` case) are expected there.
+    assert [p.message for p in df.problems if p.code not in INSTRUCTION_CODES] == []
 
 
 @needs_fixtures
