@@ -219,8 +219,8 @@ def small() -> Sample:
         "COPY . .",
         "RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app",
     )
-    w.positions[POS_EDIT_LINE] = Pos(w.last + 1, 0)
     w.add("")
+    w.positions[POS_EDIT_LINE] = Pos(w.last + 1, 0)
     w.from_line("alpine:3.20", None)
     w.mark(POS_FROM_IMAGE, "alpine", 2)
     w.add("# Größe zählt: nur die Binärdatei — klein ✓", "RUN apk add --no-cache ca-certificates")

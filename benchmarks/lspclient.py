@@ -364,14 +364,14 @@ class LspClient:
                     self._responses[msg_id] = (arrived, message)
                     self._cond.notify_all()
             return
+        if "id" in message:  # answered before anyone waiting can see it and send more
+            self.server_requests.append(method)
+            self._answer(message["id"], method, message.get("params"))
         with self._cond:
             self._incoming.append(
                 Incoming(len(self._incoming), arrived, method, message.get("params"))
             )
             self._cond.notify_all()
-        if "id" in message:
-            self.server_requests.append(method)
-            self._answer(message["id"], method, message.get("params"))
 
     def _answer(self, msg_id: JSON, method: str, params: JSON) -> None:
         reply: dict[str, JSON] = {"jsonrpc": "2.0", "id": msg_id}
