@@ -655,6 +655,8 @@ def notes(report: dict[str, JSON], names: list[str]) -> list[str]:
                 out.append(f"{name} {file_name}: FAILURE {failure}")
             for key, entry in session.get("metrics", {}).items():
                 if entry.get("status") == "n/a":
+                    if entry.get("reason") == "session aborted":
+                        continue  # the FAILURE line above says why
                     out.append(f"{name} {file_name} {key}: n/a ({entry.get('reason')})")
                 elif entry.get("result") is not None:
                     extra = f" [{entry['range']}]" if "range" in entry else ""
