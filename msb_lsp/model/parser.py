@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+from msb_lsp.model.checks import parse_check_value
 from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.lexer import (
     DIRECTIVE_RE,
@@ -171,6 +172,10 @@ class _Parser:
             )
             return True
         self.directives.append(d)
+        if name == "check":
+            error = parse_check_value(d.value)[1]
+            if error is not None:
+                self.problems.append(Problem("invalid-check-directive", error, d.value_span))
         if name == "escape":
             if d.value in ("\\", "`"):
                 self.escape = d.value

@@ -159,10 +159,10 @@ def _declare_arg(
 
 def stage_scopes(df: Dockerfile, stage: Stage) -> list[tuple[Instruction, Scope]]:
     """For each instruction of the stage, the scope in effect when it runs."""
-    return _StageScopes(df).of(stage)
+    return StageScopes(df).of(stage)
 
 
-class _StageScopes:
+class StageScopes:
     """Scopes for a stage chain, computed once per stage and reused by child stages."""
 
     def __init__(self, df: Dockerfile) -> None:

@@ -1,0 +1,1 @@
+"""One module per LSP feature; each exposes `register(server)`, called by `create_server()`."""
