@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 import pkgutil
 from collections.abc import Callable
@@ -72,6 +73,18 @@ class MsbServer(LanguageServer):
         self.services: dict[str, Any] = {}  # shared helpers features register (catalog, ...)
         # Features that react to document events register here (see features/sync.py).
         self.document_listeners: list[DocumentListener] = []
+        # LSP methods several features answer (completion, hover, definition, ...): each
+        # feature contributes a handler; create_server() wires one merged handler per method.
+        self.contributions: dict[str, list[tuple[Callable[..., Any], Any]]] = {}
+
+    def contribute(self, method: str, handler: Callable[..., Any], options: Any = None) -> None:
+        """Add a handler for an LSP method that other features may answer too.
+
+        `handler(ls, params)` returns None when it has nothing to say; results are merged
+        (lists and completion items concatenated, workspace edits combined, otherwise the
+        first answer wins, in the order features register).
+        """
+        self.contributions.setdefault(method, []).append((handler, options))
 
     # -- client facts ----------------------------------------------------------------
 
@@ -133,6 +146,98 @@ class MsbServer(LanguageServer):
             log.debug("could not show message", exc_info=True)
 
 
+# -- contributions: several features answering one LSP method ------------------------------
+
+
+def _merge_options(method: str, a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, lsp.CompletionOptions):
+        triggers = sorted(set(a.trigger_characters or []) | set(b.trigger_characters or []))
+        return lsp.CompletionOptions(
+            trigger_characters=triggers or None,
+            resolve_provider=bool(a.resolve_provider or b.resolve_provider) or None,
+        )
+    if isinstance(a, lsp.CodeActionOptions):
+        kinds = list(dict.fromkeys([*(a.code_action_kinds or []), *(b.code_action_kinds or [])]))
+        return lsp.CodeActionOptions(
+            code_action_kinds=kinds or None,
+            resolve_provider=bool(a.resolve_provider or b.resolve_provider) or None,
+        )
+    if isinstance(a, lsp.SignatureHelpOptions):
+        return a
+    return a
+
+
+def _merge_results(method: str, results: list[Any]) -> Any:
+    """Combine the answers of several contributors to one LSP response."""
+    present = [r for r in results if r is not None]
+    if not present:
+        return None
+    first = present[0]
+    if isinstance(first, lsp.WorkspaceEdit):
+        changes: dict[str, list[lsp.TextEdit]] = {}
+        document_changes: list[Any] = []
+        for edit in present:
+            for uri, edits in (edit.changes or {}).items():
+                changes.setdefault(uri, []).extend(edits)
+            document_changes.extend(edit.document_changes or [])
+        return lsp.WorkspaceEdit(changes=changes or None, document_changes=document_changes or None)
+    if isinstance(first, (list, lsp.CompletionList)):
+        items: list[Any] = []
+        incomplete = False
+        for r in present:
+            if isinstance(r, lsp.CompletionList):
+                items.extend(r.items)
+                incomplete = incomplete or r.is_incomplete
+            elif isinstance(r, list):
+                items.extend(r)
+            else:
+                items.append(r)
+        if method == lsp.TEXT_DOCUMENT_COMPLETION:
+            return lsp.CompletionList(is_incomplete=incomplete, items=items)
+        return items
+    return first  # hover, prepareRename, ...: the first contributor that answers wins
+
+
+def _wire_contributions(server: MsbServer) -> None:
+    for method, entries in server.contributions.items():
+        handlers = [h for h, _ in entries]
+        options = None
+        for _, opt in entries:
+            options = _merge_options(method, options, opt)
+        is_async = any(inspect.iscoroutinefunction(h) for h in handlers)
+
+        if is_async:
+
+            async def handler(ls: MsbServer, params: Any, _m=method, _hs=handlers) -> Any:
+                results = []
+                for h in _hs:
+                    try:
+                        r = h(ls, params)
+                        results.append(await r if inspect.isawaitable(r) else r)
+                    except Exception:
+                        log.exception("%s contributor %s failed", _m, h.__qualname__)
+                return _merge_results(_m, results)
+
+        else:
+
+            def handler(ls: MsbServer, params: Any, _m=method, _hs=handlers) -> Any:  # type: ignore[misc]
+                results = []
+                for h in _hs:
+                    try:
+                        results.append(h(ls, params))
+                    except Exception:
+                        log.exception("%s contributor %s failed", _m, h.__qualname__)
+                return _merge_results(_m, results)
+
+        server.feature(method, options)(handler) if options is not None else server.feature(method)(
+            handler
+        )
+
+
 def _feature_modules() -> list[str]:
     from msb_lsp.server import features
 
@@ -148,6 +253,7 @@ def create_server() -> MsbServer:
         register = getattr(module, "register", None)
         if register is not None:
             register(server)
+    _wire_contributions(server)
     return server
 
 
