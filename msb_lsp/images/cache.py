@@ -121,8 +121,8 @@ class DiskCache:
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # no entry (or no cache folder): a plain miss
         except OSError as error:
             self._warn_once("read", "image-size cache unreadable (%s); ignoring it", error)
             return None
