@@ -36,6 +36,7 @@ __all__ = [
     "LOOPBACK_HOSTS",
     "Challenge",
     "FailureKind",
+    "PingResult",
     "PlatformManifest",
     "RegistryClient",
     "RegistryResult",
@@ -137,6 +138,18 @@ class Challenge:
     @property
     def realm(self) -> str | None:
         return self.params.get("realm")
+
+
+@dataclass(frozen=True)
+class PingResult:
+    """What `GET /v2/` said: reachable, and which login the registry asks for (None = open)."""
+
+    registry: str
+    reachable: bool
+    status: int | None = None
+    auth: str | None = None  # "bearer", "basic", ...
+    realm: str | None = None
+    note: str = ""
 
 
 class _Failure(Exception):
@@ -677,6 +690,34 @@ class RegistryClient:
             media_type=media_type if isinstance(media_type, str) else None,
             platforms=tuple(final),
             available_platforms=available_platforms,
+        )
+
+    async def ping(self, registry: str, *, timeout: float | None = None) -> PingResult:
+        """`GET /v2/` on `registry` (as written in references: `docker.io`, `gcr.io`,
+        `localhost:5000`). Never raises (except cancellation)."""
+        budget = self.settings.timeout if timeout is None else timeout
+        url = f"{self._base_url(registry)}/v2/"
+        try:
+            response = await asyncio.wait_for(self._send("GET", url, {}, 64 * 1024), budget)
+        except _Failure as failure:
+            return PingResult(registry, reachable=False, note=failure.note)
+        except (asyncio.TimeoutError, httpx.TimeoutException):
+            return PingResult(registry, reachable=False, note="registry timed out")
+        except httpx.HTTPError as error:
+            return PingResult(
+                registry, reachable=False, note=f"registry unreachable ({type(error).__name__})"
+            )
+        challenge = None
+        if response.status == 401:
+            challenge = parse_challenge(response.headers.get_list("www-authenticate"))
+        ok = response.status == 200 or challenge is not None
+        return PingResult(
+            registry,
+            reachable=ok,
+            status=response.status,
+            auth=challenge.scheme if challenge else None,
+            realm=challenge.realm if challenge else None,
+            note="" if ok else f"unexpected answer to /v2/ (HTTP {response.status})",
         )
 
     async def fetch(

@@ -16,7 +16,7 @@ from msb_lsp.images.reference import ImageRef, parse_image_ref
 from msb_lsp.images.registry import FailureKind, RegistryClient, RegistrySettings
 from msb_lsp.images.sizes import SizeService, SourceKind
 from tests.images.conftest import SERVICE, LoopbackRegistry, TokenRegistry
-from tests.images.support import DOCKER_LIST, OCI_INDEX
+from tests.images.support import DOCKER_LIST, OCI_INDEX, free_port
 
 pytestmark = pytest.mark.needs_debian
 
@@ -233,3 +233,14 @@ async def test_plain_http_is_only_for_allowed_hosts(loopback_registry: LoopbackR
         result = await client.fetch(ref(f"{loopback_registry.host}/msb/oci:1.0"))
     assert not result.ok
     assert result.failure in (FailureKind.NETWORK, FailureKind.TIMEOUT)
+
+
+async def test_ping(loopback_registry: LoopbackRegistry, token_registry: TokenRegistry) -> None:
+    async with RegistryClient() as client:
+        open_registry = await client.ping(loopback_registry.host)
+        protected = await client.ping(token_registry.host)
+        gone = await client.ping(f"127.0.0.1:{free_port()}")
+    assert (open_registry.reachable, open_registry.status, open_registry.auth) == (True, 200, None)
+    assert (protected.reachable, protected.status, protected.auth) == (True, 401, "bearer")
+    assert protected.realm == token_registry.tokens.realm
+    assert not gone.reachable and gone.note.startswith("registry unreachable")
