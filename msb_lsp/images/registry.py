@@ -619,6 +619,20 @@ class RegistryClient:
             )
         return out
 
+    async def _head_digest(self, ref: ImageRef, reference: str) -> tuple[str, str | None] | None:
+        """The digest a HEAD reports for the tag, or None when HEAD is of no help here (some
+        registries answer HEAD oddly; the GET that follows will tell what is really wrong)."""
+        try:
+            head = await self._request(ref, "HEAD", f"manifests/{reference}", ACCEPT_MANIFESTS, 0)
+        except _Failure as failure:
+            if failure.kind in (FailureKind.SERVER_ERROR, FailureKind.MALFORMED):
+                return None
+            raise
+        digest = head.headers.get("docker-content-digest")
+        if digest and _DIGEST_RE.fullmatch(digest):
+            return digest, _content_type(head.headers)
+        return None
+
     async def _lookup(
         self,
         ref: ImageRef,
@@ -629,15 +643,10 @@ class RegistryClient:
         loop = asyncio.get_running_loop()
         reference = ref.digest or ref.effective_tag
         if known is not None and ref.digest is None:
-            head = await self._request(ref, "HEAD", f"manifests/{reference}", ACCEPT_MANIFESTS, 0)
-            digest = head.headers.get("docker-content-digest")
-            if digest and _DIGEST_RE.fullmatch(digest) and known(digest):
+            head = await self._head_digest(ref, reference)
+            if head is not None and known(head[0]):
                 return RegistryResult(
-                    ref=ref,
-                    ok=True,
-                    digest=digest,
-                    media_type=_content_type(head.headers),
-                    reused_digest=True,
+                    ref=ref, ok=True, digest=head[0], media_type=head[1], reused_digest=True
                 )
         digest, manifest = await self._get_manifest(ref, reference, ACCEPT_MANIFESTS)
         media_type = manifest.get("mediaType")

@@ -453,6 +453,21 @@ async def test_head_with_a_known_digest_fetches_nothing_else(serve) -> None:  # 
     assert [r.method for r in server.requests] == ["HEAD"]
 
 
+async def test_head_refused_falls_back_to_get(serve) -> None:  # type: ignore[no-untyped-def]
+    content = Content()
+
+    def handler(request: FakeRequest) -> FakeReply:
+        if request.method == "HEAD":
+            return FakeReply(405)
+        return content.reply(request) or FakeReply(404)
+
+    server = serve(handler)
+    async with client() as c:
+        result = await c.fetch(ref_on(server), known=lambda d: True)
+    assert result.ok and not result.reused_digest
+    assert [p.compressed_bytes for p in result.platforms] == [123, 50]
+
+
 async def test_unreachable_registry_is_a_result_not_an_exception() -> None:
     ref = parse_image_ref(f"127.0.0.1:{free_port()}/{REPO}:1.0")
     assert ref is not None
