@@ -44,3 +44,16 @@ def did_you_mean(word: str, candidates: Iterable[str], case_insensitive: bool = 
     if found is None or found == word:
         return ""
     return f" (did you mean {found}?)"
+
+
+def near(word: str, candidates: Iterable[str], case_insensitive: bool = True) -> list[str]:
+    """Every candidate near enough to `word` to be a likely typo (the limit `closest` uses),
+    nearest first; ties keep the candidates' order. Exact matches are included."""
+    key = word.lower() if case_insensitive else word
+    scored: list[tuple[int, int, str]] = []
+    for i, candidate in enumerate(candidates):
+        other = candidate.lower() if case_insensitive else candidate
+        d = distance(key, other)
+        if d <= max(1, min(len(key), len(other)) // 3):
+            scored.append((d, i, candidate))
+    return [c for _, _, c in sorted(scored)]

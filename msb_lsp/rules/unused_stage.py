@@ -1,0 +1,119 @@
+"""A stage the final stage never uses: a normal build skips it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from msb_lsp.model.dockerfile import Dockerfile
+from msb_lsp.model.stages import Stage
+from msb_lsp.rules.base import Category, Severity, Violation, rule
+from msb_lsp.rules.circular_stage_dependency import build_edges
+from msb_lsp.rules.context import RuleContext
+
+
+def built_stages(starts: list[Stage]) -> set[int]:
+    """Indices of the stages BuildKit builds for these targets.
+
+    Unlike the model's plain graph, a FROM of a later or wrongly cased stage is an image here.
+    """
+    seen: set[int] = set()
+    todo = list(starts)
+    while todo:
+        stage = todo.pop()
+        if stage.index in seen:
+            continue
+        seen.add(stage.index)
+        todo.extend(ref.target for ref in build_edges(stage) if ref.target is not None)
+    return seen
+
+
+def target_stage(df: Dockerfile, name: str) -> Stage | None:
+    """The stage `--target name` builds: BuildKit keeps the last stage of a name."""
+    found = None
+    for stage in df.stages:
+        if stage.name == name.lower():
+            found = stage
+    return found
+
+
+@rule(
+    code="MSB130",
+    name="unused-stage",
+    severity=Severity.HINT,
+    category=Category.STAGES,
+    summary="A stage that the final stage does not use, directly or indirectly",
+)
+def unused_stage(ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Marks (faded, as unused code) a stage that the final stage does not build on, copy from
+    or mount from, directly or through other stages. Stages named as build targets elsewhere
+    (Compose `build.target`, Bake, CI scripts, when the editor knows them) count as used, as
+    do the stages those need.
+
+    ## Why is this bad?
+    It may be fine: a `test` or `dev` stage is meant to be built with `--target`. But a plain
+    `docker build` skips the stage entirely, so its RUN steps and checks never run in that
+    build. When no target uses it either, it is dead code, often left over from a refactoring
+    or a forgotten `COPY --from`. An unnamed stage cannot even be chosen with `--target`.
+
+    ## Example
+    ```dockerfile
+    FROM node:20 AS deps
+    RUN npm ci
+
+    FROM node:20 AS build
+    COPY . .
+    RUN npm ci && npm run build
+
+    FROM nginx:1.27-alpine
+    COPY --from=build /app/dist /usr/share/nginx/html
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:20 AS deps
+    RUN npm ci
+
+    FROM deps AS build
+    COPY . .
+    RUN npm run build
+
+    FROM nginx:1.27-alpine
+    COPY --from=build /app/dist /usr/share/nginx/html
+    ```
+    """
+    df = ctx.df
+    final = df.final_stage
+    if final is None:
+        return
+    starts = [final]
+    for name in ctx.options.targets:
+        stage = target_stage(df, name)
+        if stage is not None:
+            starts.append(stage)
+    used = built_stages(starts)
+    for stage in df.stages:
+        if stage.index in used:
+            continue
+        if stage.name is not None and stage.name_word is not None:
+            if target_stage(df, stage.name) is not stage:
+                yield Violation(
+                    stage.name_word.span,
+                    f"Stage '{stage.name}' is never built: the final stage does not use it, and "
+                    f"--target {stage.name} selects the later stage of that name",
+                    unnecessary=True,
+                )
+                continue
+            yield Violation(
+                stage.name_word.span,
+                f"Stage '{stage.name}' is not used by the final stage '{final.label}': it is "
+                f"only built with --target {stage.name}",
+                unnecessary=True,
+            )
+        else:
+            yield Violation(
+                stage.from_.keyword_span,
+                f"Stage {stage.index} is never built: the final stage does not use it, and an "
+                "unnamed stage cannot be chosen with --target",
+                unnecessary=True,
+            )
