@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from msb_lsp.model.span import Pos, Span
 
 if TYPE_CHECKING:
+    from msb_lsp.images.reference import ImageRef
     from msb_lsp.model.stages import Stage
 
 
@@ -155,6 +156,17 @@ class Instruction:
 
 
 @dataclass(slots=True, eq=False)
+class ImageParts:
+    """The parts of a FROM image as written, each with its span (None when not written)."""
+
+    ref: ImageRef
+    registry_span: Span | None
+    name_span: Span
+    tag_span: Span | None
+    digest_span: Span | None
+
+
+@dataclass(slots=True, eq=False)
 class FromInstruction(Instruction):
     image: Word | None = None
     as_keyword: Word | None = None
@@ -163,6 +175,31 @@ class FromInstruction(Instruction):
     @property
     def platform(self) -> Flag | None:
         return self.flag("platform")
+
+    def image_parts(self) -> ImageParts | None:
+        """Registry, repository, tag and digest spans of the image, as written.
+
+        None when the image does not parse as a reference (variables, typos) or is split
+        across continuation lines.
+        """
+        from msb_lsp.images.reference import parse_image_ref
+
+        word = self.image
+        if word is None or word.span.start.line != word.span.end.line:
+            return None
+        ref = parse_image_ref(word.text)
+        if ref is None:
+            return None
+        line, col = word.span.start.line, word.span.start.col
+
+        def span(r: tuple[int, int] | None) -> Span | None:
+            return None if r is None else Span.on_line(line, col + r[0], col + r[1])
+
+        name = span(ref.name_range)
+        assert name is not None
+        return ImageParts(
+            ref, span(ref.registry_range), name, span(ref.tag_range), span(ref.digest_range)
+        )
 
 
 @dataclass(slots=True, eq=False)

@@ -121,6 +121,9 @@ class _Parser:
             logical = read_logical_line(lines, i, self.escape, col0)
             for c in logical.comment_lines:
                 self.comments.append(self._comment(lines[c], c, 0))
+            if not logical.text.strip():
+                i = logical.end_line + 1  # only escape characters: no instruction at all
+                continue
             instr = self._instruction(logical, 0, pending)
             pending = []
             i = logical.end_line + 1

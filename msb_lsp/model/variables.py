@@ -91,32 +91,27 @@ def expand(text: str, scope: Scope, escape: str = "\\") -> Expansion:
         pos = ref.end
         definition = scope.lookup(ref.name)
         value = definition.value if definition is not None else None
-        is_set = definition is not None and value is not None
         mod = ref.modifier
-        word = ref.word or ""
-        if mod in (":-", "-"):
-            if is_set and (mod == "-" or value):
-                out.append(value or "")
-            elif definition is not None and value is None and definition.kind != "builtin":
-                out.append(expand(word, scope, escape).text if mod == ":-" else "")
-            elif definition is None:
-                inner = expand(word, scope, escape)
+        if definition is not None and value is None:
+            # Declared but set only at build time (`ARG V`, built-in ARGs): unknown.
+            unknown.append(ref.name)
+            out.append(text[ref.start : ref.end])
+            continue
+        if mod in (":-", "-", ":+", "+"):
+            is_set = definition is not None
+            empty = is_set and value == ""
+            use_word = (
+                (not is_set or (mod == ":-" and empty))
+                if mod in (":-", "-")
+                else (is_set and not (mod == ":+" and empty))
+            )
+            if use_word:
+                inner = expand(ref.word or "", scope, escape)
                 unknown.extend(inner.unknown)
                 out.append(inner.text)
             else:
-                unknown.append(ref.name)
-                out.append(text[ref.start : ref.end])
-        elif mod in (":+", "+"):
-            if definition is None:
-                out.append("")
-            elif is_set:
-                inner = expand(word, scope, escape)
-                unknown.extend(inner.unknown)
-                out.append(inner.text if (mod == "+" or value) else "")
-            else:
-                unknown.append(ref.name)
-                out.append(text[ref.start : ref.end])
-        elif is_set and mod is None:
+                out.append(value or "" if mod in (":-", "-") else "")
+        elif definition is not None and mod is None:
             out.append(value or "")
         else:
             unknown.append(ref.name)

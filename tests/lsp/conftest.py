@@ -13,6 +13,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+
 def record_diagnostic_versions(client: LanguageClient) -> None:
     """Keep the document version of each publishDiagnostics (pytest-lsp keeps only items)."""
     versions: dict[str, int | None] = {}

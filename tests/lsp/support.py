@@ -44,7 +44,9 @@ def open_document(
     uri = uri_for(name)
     client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(
-            text_document=lsp.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)
+            text_document=lsp.TextDocumentItem(
+                uri=uri, language_id=language_id, version=1, text=text
+            )
         )
     )
     return uri

@@ -44,7 +44,7 @@ async def test_change_updates_diagnostics(client: LanguageClient) -> None:
 
 async def test_columns_follow_the_negotiated_encoding(client: LanguageClient) -> None:
     copy = 'COPY --chown="🐳é" --form=x /a /b'
-    text = f"FROM alpine:3.19\nLABEL emoji=\"🐳 é\"\n{copy}\n"
+    text = f'FROM alpine:3.19\nLABEL emoji="🐳 é"\n{copy}\n'
     uri = open_document(client, text)
     items = await diagnostics(client, uri)
     flag = next(d for d in items if d.code == "MSB002")
@@ -54,7 +54,7 @@ async def test_columns_follow_the_negotiated_encoding(client: LanguageClient) ->
     # 🐳 is 2 UTF-16 units and 4 UTF-8 bytes, é 1 and 2: the profiles really differ.
     assert column(client, copy, start) in (start + 1, start + 4)
     # An edit after a non-ASCII character lands where the client meant it.
-    row = "LABEL emoji=\"🐳 é\""
+    row = 'LABEL emoji="🐳 é"'
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
             text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),

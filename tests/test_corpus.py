@@ -1,0 +1,33 @@
+"""No crash and sane output over every real-world Dockerfile of ../shared/corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from msb_lsp.cli.files import InputError, read_dockerfile
+from msb_lsp.engine.lint import LintConfig, lint
+from msb_lsp.model import parse
+from tests.support.paths import SHARED
+
+
+def _files() -> list[str]:
+    if SHARED is None:
+        return []
+    return sorted(p.name for p in (SHARED / "corpus").iterdir() if p.name != "MANIFEST.tsv")
+
+
+@pytest.mark.skipif(SHARED is None, reason="../shared is not present")
+@pytest.mark.parametrize("name", _files())
+def test_every_rule_runs_without_crashing(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    assert SHARED is not None
+    try:
+        text = read_dockerfile(SHARED / "corpus" / name)
+    except InputError:
+        pytest.skip("not a text Dockerfile")
+    df = parse(text)
+    findings = lint(df, LintConfig(select=("all",)))
+    # lint() survives a failing rule by logging it: here that is a failure.
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    end = df.source.end()
+    for f in findings:
+        assert f.span.start <= f.span.end <= end, f
