@@ -45,7 +45,7 @@ def test_shipped_example_has_findings() -> None:
     assert result.returncode == 1, result.stderr
     assert result.stdout.strip()
     for line in result.stdout.splitlines():
-        path, row, col, rest = line.split(":", 3)
+        _path, row, col, _rest = line.split(":", 3)
         assert int(row) >= 1 and int(col) >= 1
 
 
