@@ -375,7 +375,9 @@ class RegistryClient:
         origin = (current.scheme, current.host, current.port)
         headers = dict(headers)
         for _ in range(self.settings.max_redirects + 1):
-            if current.scheme == "http" and not self.allows_plain_http(current.netloc.decode()):
+            if current.scheme == "http" and (
+                origin[0] == "https" or not self.allows_plain_http(current.netloc.decode())
+            ):
                 raise _Failure(FailureKind.INSECURE, f"refusing plain HTTP to {current.host}")
             if current.scheme not in ("http", "https"):
                 raise _Failure(FailureKind.INSECURE, "refusing a non-HTTP redirect")
