@@ -16,6 +16,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -218,6 +219,8 @@ def _wire_contributions(server: MsbServer) -> None:
                     try:
                         r = h(ls, params)
                         results.append(await r if inspect.isawaitable(r) else r)
+                    except JsonRpcException:
+                        raise  # an error response for the client (e.g. a refused rename)
                     except Exception:
                         log.exception("%s contributor %s failed", _m, h.__qualname__)
                 return _merge_results(_m, results)
@@ -229,6 +232,8 @@ def _wire_contributions(server: MsbServer) -> None:
                 for h in _hs:
                     try:
                         results.append(h(ls, params))
+                    except JsonRpcException:
+                        raise  # an error response for the client (e.g. a refused rename)
                     except Exception:
                         log.exception("%s contributor %s failed", _m, h.__qualname__)
                 return _merge_results(_m, results)
