@@ -46,6 +46,11 @@ def matches(rule: Rule, key: str) -> bool:
     return key.lower() == rule.name or key == rule.buildkit or key.lower() == rule.category.value
 
 
+def names(rule: Rule, key: str) -> bool:
+    """Does a selector name exactly this rule (its code, name or BuildKit name)?"""
+    return key.upper() == rule.code or key.lower() == rule.name or key == rule.buildkit
+
+
 def unknown_selectors(keys: Iterable[str]) -> list[str]:
     rules = all_rules()
     return [k for k in keys if k.lower() != "all" and not any(matches(r, k) for r in rules)]
@@ -85,10 +90,10 @@ def lint(
     explicitly_selected = set(config.select)
     findings: list[Finding] = []
     for rule, severity in selected_rules(config):
-        if rule.experimental and not (
-            suppressions.experimental_enabled(rule)
-            or any(matches(rule, k) for k in explicitly_selected if k.lower() != "all")
-        ):
+        # An experimental rule runs when a `check=experimental=` enables it, or when selected
+        # by its own code or name (a category or code prefix does not count).
+        explicit = rule.experimental and any(names(rule, k) for k in explicitly_selected)
+        if rule.experimental and not (explicit or suppressions.experimental_anywhere(rule)):
             continue
         try:
             violations = list(rule.check(ctx))
@@ -98,6 +103,10 @@ def lint(
         for v in violations:
             instr = df.instruction_at(v.span.start)
             if suppressions.is_suppressed(rule, instr):
+                continue
+            if rule.experimental and not (
+                explicit or suppressions.experimental_enabled(rule, instr)
+            ):
                 continue
             level = v.severity or severity
             if suppressions.raises_to_error(rule, instr):

@@ -77,8 +77,10 @@ class Suppressions:
         if rule.hadolint and set(rule.hadolint) & self.hadolint_global:
             return True
         check = self.check_config(instr)
-        if rule.buildkit is not None and (check.skip_all or rule.buildkit in check.skip):
-            return not rule.experimental  # BuildKit: experimental rules ignore `skip`
+        # BuildKit: experimental rules ignore `skip` (the other comments still apply).
+        skipped = check.skip_all or rule.buildkit in check.skip
+        if rule.buildkit is not None and not rule.experimental and skipped:
+            return True
         if instr is None:
             return False
         local = self._for(instr.parent or instr)
@@ -86,9 +88,16 @@ class Suppressions:
             return True
         return bool(keys & local.msb)
 
-    def experimental_enabled(self, rule: Rule) -> bool:
-        enabled = self.file_check.experimental
+    def experimental_enabled(self, rule: Rule, instr: Instruction | None = None) -> bool:
+        """`experimental=` at the top, or in the comments above `instr` (that one only)."""
+        enabled = self.check_config(instr).experimental
         return "all" in enabled or (rule.buildkit is not None and rule.buildkit in enabled)
+
+    def experimental_anywhere(self, rule: Rule) -> bool:
+        """Whether any `check=experimental=` (top or above an instruction) enables `rule`."""
+        if self.experimental_enabled(rule):
+            return True
+        return any(self.experimental_enabled(rule, i) for i in self.df.instructions if i.comments)
 
     def raises_to_error(self, rule: Rule, instr: Instruction | None) -> bool:
         return rule.buildkit is not None and bool(self.check_config(instr).error)

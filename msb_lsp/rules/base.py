@@ -131,11 +131,14 @@ class Rule:
 
     @property
     def buildkit_url(self) -> str | None:
-        if self.buildkit is None:
+        if self.buildkit is None or self.buildkit in _NO_BUILDKIT_PAGE:
             return None
         kebab = re.sub(r"(?<!^)(?=[A-Z][a-z])", "-", self.buildkit).lower()
         return f"{BUILDKIT_DOCS}/{kebab}/"
 
+
+# BuildKit checks without a documentation page (and without a URL in BuildKit's ruleset).
+_NO_BUILDKIT_PAGE = frozenset({"InvalidBaseImagePlatform"})
 
 REGISTRY: dict[str, Rule] = {}
 _CODE = re.compile(r"^MSB\d{3}$")
