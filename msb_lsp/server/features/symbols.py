@@ -1,0 +1,135 @@
+"""Document symbols (stages holding their instructions), folding ranges, links from images to
+their registry pages, and semantic tokens, for Dockerfiles. The engine
+(`msb_lsp.navigate`) computes them; this module translates to LSP."""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+
+from msb_lsp.navigate.links import image_links
+from msb_lsp.navigate.outline import FoldKind, NodeKind, OutlineNode, folding_ranges, outline
+from msb_lsp.navigate.tokens import TOKEN_MODIFIERS, TOKEN_TYPES, Token, semantic_tokens
+from msb_lsp.server.app import MsbServer
+from msb_lsp.server.convert import Converter, units
+from msb_lsp.server.documents import OpenDocument
+from msb_lsp.server.features.navigation import dockerfile, nav_index
+
+LEGEND = lsp.SemanticTokensLegend(
+    token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS)
+)
+_TYPE_INDEX = {name: i for i, name in enumerate(TOKEN_TYPES)}
+_MODIFIER_BIT = {name: 1 << i for i, name in enumerate(TOKEN_MODIFIERS)}
+_SYMBOL_KINDS = {
+    NodeKind.STAGE: lsp.SymbolKind.Class,
+    NodeKind.INSTRUCTION: lsp.SymbolKind.Function,
+    NodeKind.VARIABLE: lsp.SymbolKind.Variable,
+    NodeKind.LABEL: lsp.SymbolKind.Property,
+}
+
+
+def _symbol(node: OutlineNode, conv: Converter) -> lsp.DocumentSymbol:
+    return lsp.DocumentSymbol(
+        name=node.name or "?",
+        kind=_SYMBOL_KINDS[node.kind],
+        range=conv.range(node.span),
+        selection_range=conv.range(node.selection),
+        detail=node.detail or None,
+        children=[_symbol(child, conv) for child in node.children] or None,
+    )
+
+
+def document_symbols(
+    ls: MsbServer, params: lsp.DocumentSymbolParams
+) -> list[lsp.DocumentSymbol] | None:
+    doc = dockerfile(ls, params.text_document.uri)
+    if doc is None:
+        return None
+    conv = doc.converter(ls.encoding)
+    return [_symbol(node, conv) for node in outline(doc.model)]
+
+
+def folding(ls: MsbServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange] | None:
+    doc = dockerfile(ls, params.text_document.uri)
+    if doc is None:
+        return None
+    return [
+        lsp.FoldingRange(
+            start_line=f.start_line,
+            end_line=f.end_line,
+            kind=lsp.FoldingRangeKind.Comment
+            if f.kind == FoldKind.COMMENT
+            else lsp.FoldingRangeKind.Region,
+        )
+        for f in folding_ranges(doc.model)
+    ]
+
+
+def links(ls: MsbServer, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink] | None:
+    doc = dockerfile(ls, params.text_document.uri)
+    if doc is None:
+        return None
+    conv = doc.converter(ls.encoding)
+    return [
+        lsp.DocumentLink(range=conv.range(link.span), target=link.url, tooltip=link.url)
+        for link in image_links(doc.model)
+    ]
+
+
+def tokens_of(doc: OpenDocument) -> list[Token]:
+    key = "navigate:tokens"
+    cached = doc.cache.get(key)
+    if cached is None:
+        cached = doc.cache[key] = semantic_tokens(doc.model, nav_index(doc))
+    return cached  # type: ignore[no-any-return]
+
+
+def encode(
+    tokens: list[Token], conv: Converter, first: int = 0, last: int | None = None
+) -> list[int]:
+    """LSP's relative encoding, columns in the client's units; only lines first..last."""
+    data: list[int] = []
+    prev_line = prev_start = 0
+    lines = conv.source.lines
+    line_text = ""
+    line_no = -1
+    for tok in tokens:
+        if tok.line < first or (last is not None and tok.line > last):
+            continue
+        if tok.line != line_no:
+            line_no = tok.line
+            line_text = lines[tok.line]
+        if line_text.isascii():
+            start, end = tok.start, tok.end
+        else:
+            start = units(line_text[: tok.start], conv.encoding)
+            end = start + units(line_text[tok.start : tok.end], conv.encoding)
+        modifiers = 0
+        for m in tok.modifiers:
+            modifiers |= _MODIFIER_BIT[m]
+        delta_line = tok.line - prev_line
+        delta_start = start - prev_start if delta_line == 0 else start
+        data += [delta_line, delta_start, end - start, _TYPE_INDEX[tok.type], modifiers]
+        prev_line, prev_start = tok.line, start
+    return data
+
+
+def register(server: MsbServer) -> None:
+    server.contribute(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, document_symbols)
+    server.contribute(lsp.TEXT_DOCUMENT_FOLDING_RANGE, folding)
+    server.contribute(lsp.TEXT_DOCUMENT_DOCUMENT_LINK, links)
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
+    def tokens_full(ls: MsbServer, params: lsp.SemanticTokensParams) -> lsp.SemanticTokens:
+        doc = dockerfile(ls, params.text_document.uri)
+        if doc is None:
+            return lsp.SemanticTokens(data=[])
+        return lsp.SemanticTokens(data=encode(tokens_of(doc), doc.converter(ls.encoding)))
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, LEGEND)
+    def tokens_range(ls: MsbServer, params: lsp.SemanticTokensRangeParams) -> lsp.SemanticTokens:
+        doc = dockerfile(ls, params.text_document.uri)
+        if doc is None:
+            return lsp.SemanticTokens(data=[])
+        conv = doc.converter(ls.encoding)
+        data = encode(tokens_of(doc), conv, params.range.start.line, params.range.end.line)
+        return lsp.SemanticTokens(data=data)
