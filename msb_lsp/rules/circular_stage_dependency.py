@@ -5,6 +5,7 @@ This module also holds the stage graph as BuildKit builds it, which the referenc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from msb_lsp.model.dockerfile import Dockerfile
@@ -30,6 +31,9 @@ def copy_edges(stage: Stage) -> list[StageRef]:
     ]
 
 
+_VARIABLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+
+
 def build_edges(stage: Stage) -> list[StageRef]:
     """Everything building `stage` builds first: its copy edges and a FROM of an earlier stage.
 
@@ -40,6 +44,23 @@ def build_edges(stage: Stage) -> list[StageRef]:
     if base is not None and base.status is RefStatus.STAGE and base.target is not None:
         edges.append(base)
     return edges
+
+
+def possible_bases(df: Dockerfile, stage: Stage) -> list[Stage]:
+    """Earlier stages a FROM with a variable can select (`FROM binaries-$TARGETOS`): build
+    arguments decide at build time, so every stage whose name fits the pattern may be used."""
+    text = stage.base_text
+    if "$" not in text:
+        return []
+    parts = _VARIABLE.split(text)
+    if len(parts) == 1:
+        return []
+    pattern = re.compile(".*".join(re.escape(p) for p in parts), re.DOTALL)
+    return [
+        s
+        for s in df.stages[: stage.index]
+        if s.name is not None and pattern.fullmatch(s.name) is not None
+    ]
 
 
 def reference_cycles(df: Dockerfile) -> list[list[StageRef]]:

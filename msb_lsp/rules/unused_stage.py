@@ -7,15 +7,22 @@ from collections.abc import Iterator
 from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.stages import Stage
 from msb_lsp.rules.base import Category, Severity, Violation, rule
-from msb_lsp.rules.circular_stage_dependency import build_edges
+from msb_lsp.rules.circular_stage_dependency import build_edges, possible_bases
 from msb_lsp.rules.context import RuleContext
 
 
-def built_stages(starts: list[Stage]) -> set[int]:
-    """Indices of the stages BuildKit builds for these targets.
+def uses(df: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stages building `stage` may build first.
 
-    Unlike the model's plain graph, a FROM of a later or wrongly cased stage is an image here.
+    Unlike the model's plain graph, a FROM of a later or wrongly cased stage is an image here,
+    and a FROM with a variable may use every stage whose name fits.
     """
+    found = [ref.target for ref in build_edges(stage) if ref.target is not None]
+    return found + possible_bases(df, stage)
+
+
+def built_stages(df: Dockerfile, starts: list[Stage]) -> set[int]:
+    """Indices of the stages BuildKit may build for these targets."""
     seen: set[int] = set()
     todo = list(starts)
     while todo:
@@ -23,7 +30,7 @@ def built_stages(starts: list[Stage]) -> set[int]:
         if stage.index in seen:
             continue
         seen.add(stage.index)
-        todo.extend(ref.target for ref in build_edges(stage) if ref.target is not None)
+        todo.extend(uses(df, stage))
     return seen
 
 
@@ -91,29 +98,41 @@ def unused_stage(ctx: RuleContext) -> Iterator[Violation]:
         stage = target_stage(df, name)
         if stage is not None:
             starts.append(stage)
-    used = built_stages(starts)
+    used = built_stages(df, starts)
+    users: dict[int, list[Stage]] = {}
+    for stage in df.stages:
+        for dep in uses(df, stage):
+            if dep is not stage and stage not in users.setdefault(dep.index, []):
+                users[dep.index].append(stage)
+    final_text = f"the final stage '{final.name}'" if final.name else "the final stage"
     for stage in df.stages:
         if stage.index in used:
             continue
-        if stage.name is not None and stage.name_word is not None:
-            if target_stage(df, stage.name) is not stage:
-                yield Violation(
-                    stage.name_word.span,
-                    f"Stage '{stage.name}' is never built: the final stage does not use it, and "
-                    f"--target {stage.name} selects the later stage of that name",
-                    unnecessary=True,
-                )
-                continue
-            yield Violation(
-                stage.name_word.span,
-                f"Stage '{stage.name}' is not used by the final stage '{final.label}': it is "
-                f"only built with --target {stage.name}",
-                unnecessary=True,
-            )
-        else:
+        word = stage.name_word
+        if stage.name is None or word is None:
             yield Violation(
                 stage.from_.keyword_span,
-                f"Stage {stage.index} is never built: the final stage does not use it, and an "
+                f"Stage {stage.index} is never built: {final_text} does not use it, and an "
                 "unnamed stage cannot be chosen with --target",
                 unnecessary=True,
             )
+            continue
+        if target_stage(df, stage.name) is not stage:
+            yield Violation(
+                word.span,
+                f"Stage '{stage.name}' is never built: {final_text} does not use it, and "
+                f"--target {stage.name} selects the later stage of that name",
+                unnecessary=True,
+            )
+            continue
+        via = ""
+        named = [u.label for u in users.get(stage.index, [])]
+        if named:
+            via = " or a target that needs it (" + ", ".join(f"'{n}'" for n in named[:3])
+            via += ", ...)" if len(named) > 3 else ")"
+        yield Violation(
+            word.span,
+            f"Stage '{stage.name}' is not used by {final_text}: it is only built with "
+            f"--target {stage.name}{via}",
+            unnecessary=True,
+        )
