@@ -33,6 +33,7 @@ def mount_type(mount: Flag | None) -> str:
     severity=Severity.WARNING,
     category=Category.STAGES,
     summary="COPY --from or RUN --mount from= names no stage, so an untagged image is pulled",
+    hadolint=("DL3022",),
 )
 def bare_name_pulled_as_image(ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
@@ -41,7 +42,8 @@ def bare_name_pulled_as_image(ctx: RuleContext) -> Iterator[Violation]:
     of one (those are `copy-from-misspelled-stage` and `mount-from-misspelled-stage`).
     References with a tag or a registry, such as `--from=nginx:1.27-alpine` or
     `--from=ghcr.io/org/tool:1.2`, are deliberate and not flagged. `--from=scratch` is flagged
-    for COPY only: it copies from the empty image, so there is nothing to copy.
+    for COPY only: it copies from the empty image, so there is nothing to copy. The reserved
+    word `context` is left alone.
 
     ## Why is this bad?
     A bare name that is not a stage is pulled as `docker.io/library/<name>:latest`. Either it
