@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from msb_lsp.model.nodes import Flag, RunInstruction
-from msb_lsp.model.stages import RefKind, RefStatus, StageRef
+from msb_lsp.model.stages import RefKind, RefStatus
 from msb_lsp.rules.base import Category, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
-from msb_lsp.rules.copy_from_misspelled_stage import is_bare_name, pulled_image, typo_candidates
-
-
-def mount_of(ref: StageRef) -> Flag | None:
-    """The `--mount` flag a MOUNT reference is written in."""
-    if not isinstance(ref.instruction, RunInstruction):
-        return None
-    for mount in ref.instruction.mounts:
-        opt = mount.option("from")
-        if opt is not None and opt.value_span == ref.span:
-            return mount
-    return None
-
-
-def mount_type(mount: Flag | None) -> str:
-    opt = mount.option("type") if mount is not None else None
-    return (opt.value or "").lower() if opt is not None and opt.value else "bind"
+from msb_lsp.rules.copy_from_misspelled_stage import (
+    IGNORED_MOUNTS,
+    is_bare_name,
+    mount_of,
+    mount_type,
+    pulled_image,
+    typo_candidates,
+)
 
 
 @rule(
@@ -70,8 +60,7 @@ def bare_name_pulled_as_image(ctx: RuleContext) -> Iterator[Violation]:
             continue
         if ref.instruction.kind == "ADD" or not is_bare_name(ref.text):
             continue
-        kind = mount_type(mount_of(ref)) if ref.kind is RefKind.MOUNT else ""
-        if kind in ("secret", "ssh", "tmpfs"):  # `from` means nothing there (or is an error)
+        if ref.kind is RefKind.MOUNT and mount_type(mount_of(ref)) in IGNORED_MOUNTS:
             continue
         if ref.text == "context" or typo_candidates(df, ref):
             continue

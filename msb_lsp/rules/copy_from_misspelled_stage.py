@@ -14,6 +14,7 @@ from functools import lru_cache
 from msb_lsp.images.catalog import load_catalog
 from msb_lsp.images.reference import parse_image_ref
 from msb_lsp.model.dockerfile import Dockerfile
+from msb_lsp.model.nodes import Flag, RunInstruction
 from msb_lsp.model.span import Span
 from msb_lsp.model.stages import RefKind, RefStatus, Stage, StageRef
 from msb_lsp.model.suggest import near
@@ -24,6 +25,8 @@ from msb_lsp.rules.context import RuleContext
 # Docker Hub official image.
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _SIGNED_NUMBER = re.compile(r"[+-]?[0-9]+")
+# `from` means nothing on these mounts (or is an error of its own).
+IGNORED_MOUNTS = ("secret", "ssh", "tmpfs")
 # Shorter words are too often a deliberate, different name to call them typos.
 _MIN_TYPO_LENGTH = 3
 
@@ -81,6 +84,22 @@ def _unquoted(text: str) -> str:
     return text
 
 
+def mount_of(ref: StageRef) -> Flag | None:
+    """The `--mount` flag a MOUNT reference is written in."""
+    if not isinstance(ref.instruction, RunInstruction):
+        return None
+    for mount in ref.instruction.mounts:
+        opt = mount.option("from")
+        if opt is not None and opt.value_span == ref.span:
+            return mount
+    return None
+
+
+def mount_type(mount: Flag | None) -> str:
+    opt = mount.option("type") if mount is not None else None
+    return (opt.value or "").lower() if opt is not None and opt.value else "bind"
+
+
 def earlier_named_stages(df: Dockerfile, stage: Stage) -> list[Stage]:
     """The named stages before `stage`, the first of each name only."""
     seen: dict[str, Stage] = {}
@@ -93,6 +112,8 @@ def earlier_named_stages(df: Dockerfile, stage: Stage) -> list[Stage]:
 def typo_candidates(df: Dockerfile, ref: StageRef) -> list[Stage]:
     """Earlier stages whose name `ref` most likely misspells, nearest first."""
     if ref.status is not RefStatus.IMAGE or ref.instruction.kind == "ADD":
+        return []
+    if ref.kind is RefKind.MOUNT and mount_type(mount_of(ref)) in IGNORED_MOUNTS:
         return []
     text = ref.text
     if len(text) < _MIN_TYPO_LENGTH or not is_bare_name(text) or known_image(text):
@@ -116,7 +137,11 @@ def misspelled(ctx: RuleContext, kind: RefKind) -> Iterator[Violation]:
         listed = " or ".join(f"'{n}'" for n in names[:3])
         fixes: tuple[Fix, ...] = ()
         if is_literal(df, ref):
-            fixes = tuple(Fix(f"Replace with '{n}'", (value_edit(df, ref.span, n),)) for n in names)
+            # With several candidates, picking one is a guess: never apply it unattended.
+            safe = len(names) == 1
+            fixes = tuple(
+                Fix(f"Replace with '{n}'", (value_edit(df, ref.span, n),), safe=safe) for n in names
+            )
         yield Violation(
             ref.span,
             f"'{ref.text}' is not a stage; did you mean {listed}?",
@@ -167,6 +192,7 @@ def copy_from_misspelled_stage(ctx: RuleContext) -> Iterator[Violation]:
     ```
 
     ## Fix
-    One fix per candidate stage: it replaces the value with the stage's name.
+    One fix per candidate stage: it replaces the value with the stage's name. The fix is
+    applied by fix-all only when there is a single candidate.
     """
     yield from misspelled(ctx, RefKind.COPY)

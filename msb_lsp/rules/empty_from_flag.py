@@ -8,9 +8,9 @@ from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.nodes import Flag
 from msb_lsp.model.span import Pos, Span
 from msb_lsp.model.stages import RefKind, RefStatus, StageRef
-from msb_lsp.rules.bare_name_pulled_as_image import mount_of, mount_type
 from msb_lsp.rules.base import Category, Edit, Fix, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
+from msb_lsp.rules.copy_from_misspelled_stage import IGNORED_MOUNTS, mount_of, mount_type
 
 
 def _copy_flag(ref: StageRef) -> Flag | None:
@@ -96,10 +96,12 @@ def empty_from_flag(ctx: RuleContext) -> Iterator[Violation]:
             if mount is None:
                 continue
             kind = mount_type(mount)
-            if kind in ("secret", "ssh", "tmpfs"):
+            if kind in IGNORED_MOUNTS:
                 continue
             used = "an empty cache directory" if kind == "cache" else "the build context"
-            option = next(o for o in mount.options if o.value_span == ref.span)
+            option = next((o for o in mount.options if o.value_span == ref.span), None)
+            if option is None:
+                continue
             edit = _remove_option(mount, ref)
             yield Violation(
                 option.span,

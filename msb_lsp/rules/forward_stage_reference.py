@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from msb_lsp.model.stages import RefKind, RefStatus
-from msb_lsp.rules.bare_name_pulled_as_image import mount_of
 from msb_lsp.rules.base import Category, Related, Severity, Violation, rule
 from msb_lsp.rules.circular_stage_dependency import closing_refs
 from msb_lsp.rules.context import RuleContext
 from msb_lsp.rules.copy_from_misspelled_stage import (
     buildkit_stage_name,
     known_image,
+    mount_of,
     pulled_image,
     stage_anchor,
 )

@@ -50,7 +50,8 @@ def from_misspelled_stage(ctx: RuleContext) -> Iterator[Violation]:
     ```
 
     ## Fix
-    One fix per candidate stage: it replaces the base with the stage's name. There is no fix
-    when the base comes from an ARG.
+    One fix per candidate stage: it replaces the base with the stage's name (applied by
+    fix-all only when there is a single candidate). There is no fix when the base comes from
+    an ARG.
     """
     yield from misspelled(ctx, RefKind.FROM)

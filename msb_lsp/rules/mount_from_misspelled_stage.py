@@ -49,6 +49,7 @@ def mount_from_misspelled_stage(ctx: RuleContext) -> Iterator[Violation]:
     ```
 
     ## Fix
-    One fix per candidate stage: it replaces the `from=` value with the stage's name.
+    One fix per candidate stage: it replaces the `from=` value with the stage's name. The fix
+    is applied by fix-all only when there is a single candidate.
     """
     yield from misspelled(ctx, RefKind.MOUNT)

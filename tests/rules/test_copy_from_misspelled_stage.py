@@ -22,6 +22,7 @@ def test_catches_a_typo_of_an_earlier_stage() -> None:
     assert parse(text).source.text_at(finding.span) == "buidler"
     assert (finding.span.start.line, finding.span.start.col) == (2, 12)
     assert fixed(text, CODE) == text.replace("buidler", "builder")
+    assert finding.fixes[0].safe
 
 
 def test_offers_one_fix_per_candidate() -> None:
@@ -29,6 +30,8 @@ def test_offers_one_fix_per_candidate() -> None:
     (finding,) = findings(text, CODE)
     assert finding.message == "'web3' is not a stage; did you mean 'web1' or 'web2'?"
     assert [f.title for f in finding.fixes] == ["Replace with 'web1'", "Replace with 'web2'"]
+    # Choosing between candidates is a guess: fix-all must not do it.
+    assert not any(f.safe for f in finding.fixes)
     assert len(finding.related) == 2
 
 

@@ -44,3 +44,12 @@ def test_does_not_catch_stages_case_variants_or_images() -> None:
 def test_does_not_catch_copy_from() -> None:
     # COPY --from is the business of copy-from-misspelled-stage.
     assert flagged("FROM alpine AS deps\nFROM alpine\nCOPY --from=dpes / /\n") == []
+
+
+def test_does_not_catch_mounts_where_from_means_nothing() -> None:
+    text = (
+        "FROM alpine AS deps\nFROM alpine\n"
+        "RUN --mount=type=secret,id=npm,from=dpes true\n"  # an error of its own (invalid-mount)
+        "RUN --mount=type=tmpfs,from=dpes,target=/t true\n"
+    )
+    assert flagged(text) == []
