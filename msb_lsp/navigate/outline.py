@@ -42,7 +42,7 @@ def _instruction_node(instr: Instruction) -> OutlineNode:
         kind=NodeKind.INSTRUCTION,
         span=instr.span,
         selection=instr.keyword_span,
-        detail=_abbreviate(instr.args_text),
+        detail=_abbreviate(" ".join([*(f.raw for f in instr.flags), instr.args_text])),
     )
     if isinstance(instr, KeyValueInstruction):
         kind = NodeKind.LABEL if instr.kind == "LABEL" else NodeKind.VARIABLE

@@ -16,7 +16,6 @@ from msb_lsp.model.nodes import (
     Instruction,
     KeyValueInstruction,
     OnbuildInstruction,
-    VarRef,
 )
 from msb_lsp.model.span import Span
 from msb_lsp.model.stages import RefStatus
@@ -54,13 +53,6 @@ def _token(span: Span, kind: str, *modifiers: str) -> Token | None:
     if span.start.line != span.end.line or span.end.col <= span.start.col:
         return None
     return Token(span.start.line, span.start.col, span.end.col, kind, modifiers)
-
-
-def _var_span(v: VarRef) -> Span:
-    """`$NAME`, `${NAME}`, or `${NAME` when a modifier follows (its word may hold more)."""
-    if v.modifier_span is None:
-        return v.span
-    return Span(v.span.start, v.name_span.end)
 
 
 def semantic_tokens(df: Dockerfile, index: NavIndex) -> list[Token]:
@@ -130,35 +122,44 @@ def _instruction_tokens(
     if isinstance(instr, OnbuildInstruction):
         return  # its trigger is walked on its own
     for v in instr.variables:
-        tokens.append(_variable(_var_span(v), v.name, resolved, v.name_span))
+        tokens.append(_variable(v.span, v.name, resolved, v.name_span))
     for name, span in heredoc_variables(df, instr):
         tokens.append(_variable(span, name, resolved, span))
 
 
+@dataclass(slots=True)
+class _Open:
+    token: Token
+    cur: int  # where the part not yet emitted starts
+
+
 def _flatten(tokens: list[Token]) -> list[Token]:
-    """Sort and remove overlaps: a token inside another (a variable in an image) splits the
-    outer one; tokens that overlap without nesting keep the first."""
+    """Sort and remove overlaps: a token inside another (a variable in an image, a variable
+    in another's default) splits the outer one; a token crossing another's end is dropped."""
     tokens.sort(key=lambda t: (t.line, t.start, -t.end))
     out: list[Token] = []
-    outer: Token | None = None
+    stack: list[_Open] = []
+
+    def emit(tok: Token, start: int, end: int) -> None:
+        if start < end:
+            out.append(Token(tok.line, start, end, tok.type, tok.modifiers))
+
+    def close() -> None:
+        done = stack.pop()
+        emit(done.token, done.cur, done.token.end)
+        if stack:
+            stack[-1].cur = done.token.end
+
     for tok in tokens:
-        if outer is not None and (tok.line != outer.line or tok.start >= outer.end):
-            out.append(outer)
-            outer = None
-        if outer is None:
-            if out and out[-1].line == tok.line and tok.start < out[-1].end:
-                continue  # overlaps a token already emitted
-            outer = tok
-            continue
-        if tok.end > outer.end:
-            continue  # crosses the outer token's end: keep the outer one
-        if tok.start > outer.start:
-            out.append(Token(outer.line, outer.start, tok.start, outer.type, outer.modifiers))
-        out.append(tok)
-        if tok.end < outer.end:
-            outer = Token(outer.line, tok.end, outer.end, outer.type, outer.modifiers)
-        else:
-            outer = None
-    if outer is not None:
-        out.append(outer)
+        while stack and (stack[-1].token.line != tok.line or stack[-1].token.end <= tok.start):
+            close()
+        if stack:
+            top = stack[-1]
+            if tok.end > top.token.end or tok.start < top.cur:
+                continue  # crosses the enclosing token, or overlaps a part already emitted
+            emit(top.token, top.cur, tok.start)
+            top.cur = tok.start
+        stack.append(_Open(tok, tok.start))
+    while stack:
+        close()
     return out
