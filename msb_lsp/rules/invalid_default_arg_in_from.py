@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from msb_lsp.images.reference import parse_image_ref
 from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.varrefs import find_vars
+from msb_lsp.model.words import unquote_shell
 from msb_lsp.rules.base import Category, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
 
@@ -79,6 +80,8 @@ def invalid_default_arg_in_from(ctx: RuleContext) -> Iterator[Violation]:
             result = _expand(image.text, values, df.escape)
         except _Unknown:
             continue
+        if '"' in result or "'" in result:
+            result = unquote_shell(result, df.escape)  # the lexer drops quotes: alpine:"3.20"
         if parse_image_ref(result) is None:
             yield Violation(
                 image.span,

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from msb_lsp.model.nodes import KeyValueInstruction, VarRef
+from msb_lsp.model.span import Span
+from msb_lsp.model.stages import RefStatus, Stage
 from msb_lsp.model.suggest import closest
-from msb_lsp.model.variables import Scope
-from msb_lsp.rules.base import Category, Edit, Fix, Severity, Violation, rule
+from msb_lsp.model.variables import PLATFORM_ARGS, Scope
+from msb_lsp.rules.base import Category, Edit, Fix, Related, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
 
 # Instructions whose variables the builder expands but BuildKit does not check here: FROM has
@@ -40,9 +42,12 @@ def undefined_variable(ctx: RuleContext) -> Iterator[Violation]:
     `TARGETARCH` count only once the stage declares them with `ARG TARGETARCH`, as in
     BuildKit.
 
-    BuildKit also knows the `ENV` of the base image (`NODE_VERSION` in `node`, for instance);
-    msb-lsp does not read image configurations, so a variable that only the base image sets
-    is reported here although BuildKit would accept it.
+    BuildKit also knows the `ENV` of the base image (`APP_UID` in the .NET images, `GOPATH` in
+    `golang`); msb-lsp does not read image configurations. So when the stage is built on an
+    image (not `scratch`) and the name is neither a global ARG nor an automatic platform ARG,
+    the variable may well come from the image: the finding is then only informational and
+    points to the `FROM` line. A global ARG used without `ARG NAME` in the stage, a platform
+    ARG without its declaration, or anything in a stage built on `scratch` is a warning.
 
     ## Why is this bad?
     An undefined variable expands to the empty string without any error:
@@ -67,7 +72,9 @@ def undefined_variable(ctx: RuleContext) -> Iterator[Violation]:
     When a defined variable has a close name (a typo), the fix renames the reference to it
     (offered as unsafe: it guesses what was meant).
     """
+    global_args = {pair.key.value for instr in ctx.df.global_args for pair in instr.pairs}
     for stage in ctx.df.stages:
+        image = _base_image(stage)
         for instr, scope in ctx.stage_scopes(stage):
             if instr.kind in _NOT_CHECKED:
                 continue
@@ -89,7 +96,27 @@ def undefined_variable(ctx: RuleContext) -> Iterator[Violation]:
                     continue
                 if not _evaluated(ref, refs, scope):
                     continue
-                yield _violation(ref, scope)
+                violation = _violation(ref, scope)
+                if image is not None and ref.name not in global_args | set(PLATFORM_ARGS):
+                    violation.severity = Severity.INFO
+                    note = f"the base image may set {ref.name} in its ENV (not read offline)"
+                    violation.related = (Related(image, note),)
+                yield violation
+
+
+def _base_image(stage: Stage) -> Span | None:
+    """The FROM image span of the stage chain's root when it is an image other than scratch,
+    whose ENV may define variables."""
+    root = stage
+    seen = {stage.index}
+    while root.base_stage is not None and root.base_stage.index not in seen:
+        root = root.base_stage
+        seen.add(root.index)
+    ref = root.base_ref
+    image = root.from_.image
+    if ref is None or image is None or ref.status is not RefStatus.IMAGE:
+        return None
+    return None if ref.text == "scratch" else image.span
 
 
 def _defined(name: str, scope: Scope) -> bool:

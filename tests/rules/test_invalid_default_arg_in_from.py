@@ -37,6 +37,7 @@ def test_catches(text: str) -> None:
         "FROM --platform=$BUILDPLATFORM golang:1.22-${TARGETOS}\n",
         "FROM build_${TARGETARCH}\n",
         "ARG TAG\nFROM alpine:${TAG:-3.20}\n",
+        'ARG ALPINE_TAG=3.22\nFROM alpine:"${ALPINE_TAG}"\n',  # the lexer drops the quotes
         "FROM Alpine\n",  # no variables: left to the image-reference checks
         "ARG V=1\nFROM alpine:${V%.*}\n",  # pattern operators are not evaluated here
     ],

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from msb_lsp.rules.base import Severity
 from tests.rules.helpers import findings, fixed
 
 CODE = "MSB307"
@@ -11,6 +12,20 @@ def test_buildkit_minimal_trigger() -> None:
     (found,) = findings("FROM alpine\nCOPY ${SRC_DIR} /src\n", CODE)
     assert found.message == "Usage of undefined variable '$SRC_DIR'"
     assert str(found.span) == "2:8-2:15"
+
+
+def test_severity_says_how_sure_the_finding_is() -> None:
+    # On an image, the variable may come from the image's ENV, which is not read offline.
+    (on_image,) = findings("FROM alpine\nCOPY ${SRC_DIR} /src\n", CODE)
+    assert on_image.severity is Severity.INFO
+    assert str(on_image.related[0].span) == "1:6-1:12"
+    assert "may set SRC_DIR" in on_image.related[0].message
+    # On scratch nothing else defines it; the base chain is followed to its root.
+    text = "FROM scratch AS base\nFROM base\nCOPY ${SRC_DIR} /src\n"
+    assert [f.severity for f in findings(text, CODE)] == [Severity.WARNING]
+    # A global ARG that the stage forgot to redeclare, and a platform ARG, are warnings.
+    text = "ARG VERSION=1\nFROM alpine\nLABEL v=$VERSION\nCOPY app-$TARGETARCH /app\n"
+    assert [f.severity for f in findings(text, CODE)] == [Severity.WARNING, Severity.WARNING]
 
 
 def test_typo_suggestion_and_fix() -> None:
