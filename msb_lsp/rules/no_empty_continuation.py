@@ -26,7 +26,7 @@ def empty_continuation_line(ctx: RuleContext) -> Iterator[Violation]:
     """
     ## What it does
     Flags blank lines inside an instruction that is continued with the escape character
-    (`\\`, or `` ` `` with `# escape=``).
+    (`\\`, or a backtick under the `` # escape=` `` directive).
 
     BuildKit reports one warning per instruction, on its last line. msb-lsp reports each run of
     consecutive blank lines instead, spanning exactly those lines (from the start of the first
