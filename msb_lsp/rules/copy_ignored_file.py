@@ -10,7 +10,7 @@ from msb_lsp.model.dockerignore import DockerIgnore, find_dockerignore, go_clean
 from msb_lsp.model.nodes import CopyInstruction, Instruction, Word
 from msb_lsp.model.variables import Scope, expand
 from msb_lsp.model.words import unquote_shell
-from msb_lsp.rules.base import Category, Related, Severity, Violation, rule
+from msb_lsp.rules.base import Category, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
 
 # Sources that do not come from the build context: URLs and git repositories (ADD only).
@@ -70,13 +70,9 @@ def copy_ignored_file(ctx: RuleContext) -> Iterator[Violation]:
                     continue
                 cmd = "Add" if instr.kind == "ADD" else "Copy"
                 quoted = path.replace("\\", "\\\\").replace('"', '\\"')
-                related = ()
-                if ignore.path is not None:
-                    related = (Related(word.span, f"excluded by {ignore.path}"),)
                 yield Violation(
                     word.span,
                     f'Attempting to {cmd} file "{quoted}" that is excluded by .dockerignore',
-                    related=related,
                 )
 
 
