@@ -38,20 +38,46 @@ def _symbol(node: OutlineNode, conv: Converter) -> lsp.DocumentSymbol:
     )
 
 
+def _flat(
+    nodes: list[OutlineNode], conv: Converter, uri: str, container: str | None = None
+) -> list[lsp.SymbolInformation]:
+    """For clients without hierarchical symbols: one list, each with its container's name."""
+    out: list[lsp.SymbolInformation] = []
+    for node in nodes:
+        out.append(
+            lsp.SymbolInformation(
+                name=node.name or "?",
+                kind=_SYMBOL_KINDS[node.kind],
+                location=lsp.Location(uri, conv.range(node.span)),
+                container_name=container,
+            )
+        )
+        out.extend(_flat(node.children, conv, uri, node.name))
+    return out
+
+
 def document_symbols(
     ls: MsbServer, params: lsp.DocumentSymbolParams
-) -> list[lsp.DocumentSymbol] | None:
+) -> list[lsp.DocumentSymbol] | list[lsp.SymbolInformation] | None:
     doc = dockerfile(ls, params.text_document.uri)
     if doc is None:
         return None
     conv = doc.converter(ls.encoding)
-    return [_symbol(node, conv) for node in outline(doc.model)]
+    nodes = outline(doc.model)
+    if not ls.client_supports("text_document.document_symbol.hierarchical_document_symbol_support"):
+        return _flat(nodes, conv, doc.uri)
+    return [_symbol(node, conv) for node in nodes]
 
 
 def folding(ls: MsbServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange] | None:
     doc = dockerfile(ls, params.text_document.uri)
     if doc is None:
         return None
+    folds = folding_ranges(doc.model)
+    limit = ls.client_supports("text_document.folding_range.range_limit", None)
+    if isinstance(limit, int) and limit >= 0:
+        folds = sorted(folds, key=lambda f: f.start_line - f.end_line)[:limit]  # largest first
+        folds.sort(key=lambda f: f.start_line)
     return [
         lsp.FoldingRange(
             start_line=f.start_line,
@@ -60,7 +86,7 @@ def folding(ls: MsbServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRa
             if f.kind == FoldKind.COMMENT
             else lsp.FoldingRangeKind.Region,
         )
-        for f in folding_ranges(doc.model)
+        for f in folds
     ]
 
 
@@ -69,8 +95,13 @@ def links(ls: MsbServer, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLin
     if doc is None:
         return None
     conv = doc.converter(ls.encoding)
+    tooltips = ls.client_supports("text_document.document_link.tooltip_support", False)
     return [
-        lsp.DocumentLink(range=conv.range(link.span), target=link.url, tooltip=link.url)
+        lsp.DocumentLink(
+            range=conv.range(link.span),
+            target=link.url,
+            tooltip=f"{link.image.short_name} on {link.url.split('/')[2]}" if tooltips else None,
+        )
         for link in image_links(doc.model)
     ]
 
