@@ -62,6 +62,12 @@ class Dockerfile:
             if isinstance(instr, OnbuildInstruction) and instr.trigger is not None:
                 yield instr.trigger
 
+    def instruction_starting_at(self, line: int) -> Instruction | None:
+        i = bisect.bisect_left(self._starts, line)
+        if i < len(self._starts) and self._starts[i] == line:
+            return self.instructions[i]
+        return None
+
     def instruction_at_line(self, line: int) -> Instruction | None:
         """The top-level instruction whose lines include `line`."""
         i = bisect.bisect_right(self._starts, line) - 1

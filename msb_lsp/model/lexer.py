@@ -8,8 +8,8 @@ in the logical text maps back to an exact position in the file.
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -58,23 +58,40 @@ class LogicalLine:
 
     def pos_start(self, offset: int) -> Pos:
         """Position of the character at `offset` (a span start)."""
-        i = bisect.bisect_right(self.seg_offsets, offset) - 1
-        i = max(i, 0)
-        return Pos(self.seg_lines[i], self.seg_cols[i] + offset - self.seg_offsets[i])
+        offsets = self.seg_offsets
+        i = bisect_right(offsets, offset) - 1 if len(offsets) > 1 else 0
+        if i < 0:
+            i = 0
+        return _pos((self.seg_lines[i], self.seg_cols[i] + offset - offsets[i]))
 
     def pos_end(self, offset: int) -> Pos:
         """Position just after the character before `offset` (a span end)."""
-        if offset <= 0:
-            return self.pos_start(0)
-        i = bisect.bisect_left(self.seg_offsets, offset) - 1
-        i = max(i, 0)
-        return Pos(self.seg_lines[i], self.seg_cols[i] + offset - self.seg_offsets[i])
+        offsets = self.seg_offsets
+        i = bisect_left(offsets, offset) - 1 if len(offsets) > 1 else 0
+        if i < 0:
+            i = 0
+        return _pos((self.seg_lines[i], self.seg_cols[i] + offset - offsets[i]))
 
     def span(self, start: int, end: int) -> Span:
+        offsets = self.seg_offsets
+        if len(offsets) == 1:  # one physical line: no lookup needed
+            line, col = self.seg_lines[0], self.seg_cols[0]
+            return _span(
+                (_pos((line, col + start)), _pos((line, col + (end if end > start else start))))
+            )
+        first = self.pos_start(start)
         if end <= start:
-            p = self.pos_start(start)
-            return Span(p, p)
-        return Span(self.pos_start(start), self.pos_end(end))
+            return _span((first, first))
+        return _span((first, self.pos_end(end)))
+
+
+# Building the tuples directly skips NamedTuple's Python-level __new__ (this is hot).
+def _pos(pair: tuple[int, int]) -> Pos:
+    return tuple.__new__(Pos, pair)  # type: ignore[no-any-return]
+
+
+def _span(pair: tuple[Pos, Pos]) -> Span:
+    return tuple.__new__(Span, pair)  # type: ignore[no-any-return]
 
 
 def read_logical_line(lines: list[str], index: int, escape: str, first_col: int = 0) -> LogicalLine:

@@ -138,6 +138,10 @@ class Instruction:
     continuation_lines: list[int] = field(default_factory=list)  # lines ending with escape
     stage: Stage | None = None
     parent: Instruction | None = None  # the ONBUILD that wraps this instruction
+    # What parsing this instruction added to the document (kept so a later version that
+    # reuses the instruction unchanged can add them again without re-parsing).
+    inner_comments: list[Comment] = field(default_factory=list)
+    syntax_problems: list[Problem] = field(default_factory=list)
 
     def flag(self, name: str) -> Flag | None:
         """The last flag of that name (BuildKit uses the last one of a repeated flag)."""

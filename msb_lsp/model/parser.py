@@ -77,14 +77,20 @@ BUILDER_EXPANDED = frozenset(
 MAX_LINE_LENGTH = 65535 * 4  # BuildKit's 64 KiB token limit, in bytes at worst 4 per code point
 
 
-def parse(text: str) -> Dockerfile:
-    """Parse a whole Dockerfile. Never raises."""
-    return _Parser(text).run()
+def parse(text: str, previous: Dockerfile | None = None) -> Dockerfile:
+    """Parse a whole Dockerfile. Never raises.
+
+    With `previous` (the model of the document's last version), instructions whose lines are
+    unchanged and still start on the same line are reused instead of parsed again: typing in
+    one line of a large file re-parses that instruction only.
+    """
+    return _Parser(text, previous).run()
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, previous: Dockerfile | None = None) -> None:
         self.source = Source(text)
+        self.previous = previous
         self.escape = "\\"
         self.directives: list[Directive] = []
         self.comments: list[Comment] = []
@@ -118,16 +124,27 @@ class _Parser:
             if is_blank(line[col0:]):
                 i += 1
                 continue
+            reused = self._reusable(i, pending)
+            if reused is not None:
+                self.instructions.append(reused)
+                self.comments.extend(reused.inner_comments)
+                self.problems.extend(reused.syntax_problems)
+                pending = []
+                i = reused.end_line + 1
+                continue
             logical = read_logical_line(lines, i, self.escape, col0)
-            for c in logical.comment_lines:
-                self.comments.append(self._comment(lines[c], c, 0))
+            inner = [self._comment(lines[c], c, 0) for c in logical.comment_lines]
+            self.comments.extend(inner)
             if not logical.text.strip():
                 i = logical.end_line + 1  # only escape characters: no instruction at all
                 continue
+            problems_before = len(self.problems)
             instr = self._instruction(logical, 0, pending)
             pending = []
             i = logical.end_line + 1
             i = self._heredoc_bodies(instr, i)
+            instr.inner_comments = inner
+            instr.syntax_problems = self.problems[problems_before:]
             self.instructions.append(instr)
         if not self.instructions:
             self.problems.append(
@@ -144,6 +161,29 @@ class _Parser:
         validate(df)
         df.problems.sort(key=lambda p: p.span.start)
         return df
+
+    def _reusable(self, line: int, pending: list[Comment]) -> Instruction | None:
+        """The previous version's instruction starting at `line`, if nothing it depends on
+        changed: its own lines, the comment lines above it, and the escape character."""
+        prev_df = self.previous
+        if prev_df is None or prev_df.escape != self.escape:
+            return None
+        prev = prev_df.instruction_starting_at(line)
+        if prev is None or prev.parent is not None:
+            return None
+        prev_lines = prev_df.source.lines
+        # An instruction that ran into the end of the file (a trailing continuation, an
+        # unterminated heredoc) could grow when lines are added after it.
+        if prev.end_line >= len(prev_lines) - 1:
+            return None
+        lines = self.source.lines
+        end = prev.end_line + 1
+        if lines[line:end] != prev_lines[line:end]:
+            return None
+        if [(c.text, c.span) for c in pending] != [(c.text, c.span) for c in prev.comments]:
+            return None
+        prev.stage = None
+        return prev
 
     def _comment(self, line: str, index: int, col0: int) -> Comment:
         start = len(line) - len(line[col0:].lstrip(" \t\v\f\r"))

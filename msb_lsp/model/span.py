@@ -6,11 +6,12 @@ nothing in the engine knows about encodings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Pos:
+# NamedTuples rather than frozen dataclasses: a parse creates tens of thousands of these,
+# and tuple construction and comparison run at C speed.
+class Pos(NamedTuple):
     line: int
     col: int
 
@@ -18,8 +19,7 @@ class Pos:
         return f"{self.line + 1}:{self.col + 1}"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A half-open range [start, end) of the source text."""
 
     start: Pos

@@ -33,6 +33,7 @@ class OpenDocument:
     kind: FileKind
     _source: Source | None = None
     _model: Dockerfile | None = None
+    _previous_model: Dockerfile | None = None  # last version's model, for incremental parsing
     cache: dict[str, Any] = field(default_factory=dict)  # per-version results (findings, ...)
 
     @property
@@ -49,7 +50,9 @@ class OpenDocument:
     def model(self) -> Dockerfile:
         """The parsed Dockerfile of this version (parsed on first use, then shared)."""
         if self._model is None:
-            self._model = parse("" if self.too_large else self.text)
+            text = "" if self.too_large else self.text
+            self._model = parse(text, previous=self._previous_model)
+            self._previous_model = None
         return self._model
 
     @property
@@ -72,6 +75,8 @@ class OpenDocument:
         self.text = text
         self.version = version
         self._source = None
+        if self._model is not None:
+            self._previous_model = self._model
         self._model = None
         self.cache = {}
 

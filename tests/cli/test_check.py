@@ -30,7 +30,7 @@ def run(
 def test_text_output_has_exact_positions(tmp_path: Path) -> None:
     df = tmp_path / "Dockerfile"
     df.write_text("FROM alpine:3.19\nRUNN echo\nCOPY --form=x a b\n")
-    result = run(str(df))
+    result = run(str(df), "--select", "syntax")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert (
@@ -105,7 +105,9 @@ def test_folders_are_searched_for_dockerfiles(tmp_path: Path) -> None:
 
 
 def test_stdin(tmp_path: Path) -> None:
-    result = run("-", "--stdin-filename", "Dockerfile", stdin=b"FROM alpine\nRUNN x\n")
+    result = run(
+        "-", "--stdin-filename", "Dockerfile", "--select", "syntax", stdin=b"FROM alpine\nRUNN x\n"
+    )
     assert result.returncode == 1
     assert result.stdout.startswith("Dockerfile:2:1: error MSB001")
 
@@ -113,7 +115,7 @@ def test_stdin(tmp_path: Path) -> None:
 def test_sarif_is_valid_for_code_scanning(tmp_path: Path) -> None:
     df = tmp_path / "Dockerfile"
     df.write_text("FROM alpine\nRUNN x\n")
-    result = run(str(df), "--format", "sarif", cwd=tmp_path)
+    result = run(str(df), "--format", "sarif", "--select", "syntax", cwd=tmp_path)
     log = json.loads(result.stdout)
     assert log["version"] == "2.1.0"
     run0 = log["runs"][0]

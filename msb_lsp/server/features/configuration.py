@@ -46,6 +46,11 @@ def register(server: MsbServer) -> None:
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: MsbServer, params: lsp.InitializedParams) -> None:
+        # Load the rules now, after the initialize answer went out, so the first didOpen
+        # does not pay for importing them.
+        from msb_lsp.rules import all_rules
+
+        all_rules()
         await _pull(ls)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
