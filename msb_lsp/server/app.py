@@ -77,6 +77,9 @@ class MsbServer(LanguageServer):
         # LSP methods several features answer (completion, hover, definition, ...): each
         # feature contributes a handler; create_server() wires one merged handler per method.
         self.contributions: dict[str, list[tuple[Callable[..., Any], Any]]] = {}
+        # Called (and awaited when they return an awaitable) when the client sends `shutdown`:
+        # features cancel background work there (registry lookups, timers).
+        self.shutdown_hooks: list[Callable[[], Any]] = []
 
     def contribute(self, method: str, handler: Callable[..., Any], options: Any = None) -> None:
         """Add a handler for an LSP method that other features may answer too.
@@ -251,6 +254,22 @@ def _feature_modules() -> list[str]:
     )
 
 
+def _wire_shutdown(server: MsbServer) -> None:
+    """Run `server.shutdown_hooks` on `shutdown` (unless a feature owns that request)."""
+    if lsp.SHUTDOWN in server.protocol.fm.features:
+        return
+
+    @server.feature(lsp.SHUTDOWN)
+    async def shutdown(ls: MsbServer, params: None) -> None:
+        for hook in list(ls.shutdown_hooks):
+            try:
+                result = hook()
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception("shutdown hook %s failed", getattr(hook, "__qualname__", hook))
+
+
 def create_server() -> MsbServer:
     server = MsbServer()
     for name in _feature_modules():
@@ -259,6 +278,7 @@ def create_server() -> MsbServer:
         if register is not None:
             register(server)
     _wire_contributions(server)
+    _wire_shutdown(server)
     return server
 
 

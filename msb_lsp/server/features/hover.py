@@ -1,0 +1,88 @@
+"""Hover on images and stages.
+
+- An image in `FROM`, `COPY --from=<image>` or `RUN --mount=...,from=<image>`: its download
+  size per platform, where the figure comes from, an on-disk estimate and lighter variants
+  (`msb_lsp.present.image`). The answer comes at once from the cache or the catalog; with the
+  registry on it waits at most `hover.waitForRegistryMs` for a live figure and otherwise leaves
+  the lookup running for the next hover.
+- A stage name (`AS build`) or a reference to a stage: its summary (`msb_lsp.present.stage`).
+
+Answers None anywhere else, so other features may answer there.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+
+from msb_lsp.navigate.index import SymbolKind
+from msb_lsp.present.image import image_hover, unresolved_hover
+from msb_lsp.present.stage import stage_hover, summarize_stage
+from msb_lsp.present.targets import ImageSite, image_site_at, image_sites
+from msb_lsp.server.app import MsbServer
+from msb_lsp.server.documents import OpenDocument
+from msb_lsp.server.features.codelens import usages_of
+from msb_lsp.server.features.navigation import dockerfile, nav_index, position
+from msb_lsp.server.sizes import client_markdown, sizes_of
+
+SITES_KEY = "present:image-sites"
+
+
+def sites_of(doc: OpenDocument) -> list[ImageSite]:
+    """The image references of this document version, computed once."""
+    sites = doc.cache.get(SITES_KEY)
+    if sites is None:
+        sites = doc.cache[SITES_KEY] = image_sites(doc.model)
+    return sites  # type: ignore[no-any-return]
+
+
+def _content(text: str, markdown: bool) -> lsp.MarkupContent:
+    kind = lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText
+    return lsp.MarkupContent(kind=kind, value=text)
+
+
+async def hover(ls: MsbServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    doc = dockerfile(ls, params.text_document.uri)
+    if doc is None:
+        return None
+    conv = doc.converter(ls.encoding)
+    at = position(doc, conv, params.position)
+    if at is None:
+        return None
+    markdown = client_markdown(ls)
+    site = image_site_at(doc.model, at, sites_of(doc))
+    if site is not None:
+        rng = conv.range(site.span)
+        if site.ref is None:
+            if not site.unknown:
+                return None  # not a valid reference: the diagnostics say so
+            text = unresolved_hover(site.written, site.unknown, markdown=markdown)
+            return lsp.Hover(contents=_content(text, markdown), range=rng)
+        sizes = sizes_of(ls)
+        await sizes.ready()
+        wait = ls.settings["hover.waitForRegistryMs"] / 1000
+        answer, pending = await sizes.answer(site.ref, wait)
+        text = image_hover(
+            answer,
+            sizes.catalog,
+            markdown=markdown,
+            written=site.written if site.expanded else None,
+            pending=pending,
+        )
+        return lsp.Hover(contents=_content(text, markdown), range=rng)
+
+    occurrence = nav_index(doc).at(at)
+    if occurrence is None or occurrence.symbol.kind != SymbolKind.STAGE:
+        return None
+    stage = occurrence.symbol.stage
+    if stage is None:
+        return None
+    rng = conv.range(occurrence.span)
+    sizes = sizes_of(ls)
+    await sizes.ready()
+    summary = summarize_stage(doc.model, stage, sizes.known, usages_of(doc))
+    text = stage_hover(summary, markdown=markdown)
+    return lsp.Hover(contents=_content(text, markdown), range=rng)
+
+
+def register(server: MsbServer) -> None:
+    server.contribute(lsp.TEXT_DOCUMENT_HOVER, hover)
