@@ -34,11 +34,14 @@ def _removes_cache(commands: list[Command]) -> bool:
 def apk_add_without_no_cache(ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
     Flags `apk add` without `--no-cache` (or `--no-network`, which downloads nothing), and
-    `apk update`, in a RUN of the final stage or of
-    a stage the final stage is built `FROM`, unless the same RUN removes `/var/cache/apk`
-    or mounts a cache there. Builder stages are not checked. Stages named as build targets
-    elsewhere count as final stages, unless their name says they are for development, tests
-    or building.
+    `apk update`, in a RUN of the final stage or of a stage the final stage is built
+    `FROM`, unless the same RUN removes `/var/cache/apk` or mounts a cache there. Builder
+    stages are not checked.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     ## Why is this bad?
     Without `--no-cache`, apk stores the repository indexes (a few MB per repository) in

@@ -45,9 +45,12 @@ def apt_lists_not_removed(ctx: RuleContext) -> Iterator[Violation]:
     Flags `apt-get update` (or `apt update`) in a RUN of the final stage, or of a stage the
     final stage is built `FROM`, when the same RUN does not remove `/var/lib/apt/lists`
     (`rm -rf /var/lib/apt/lists/*`, `apt-get distclean`) and does not mount a cache or
-    tmpfs there. Builder stages are not checked: their layers do not ship. Stages named as
-    build targets elsewhere count as final stages, unless their name says they are for
-    development, tests or building.
+    tmpfs there. Builder stages are not checked: their layers do not ship.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     ## Why is this bad?
     `apt-get update` downloads the package indexes of every configured repository, often

@@ -159,9 +159,12 @@ def go_build_without_cgo_disabled(ctx: RuleContext) -> Iterator[Violation]:
     Flags a `go build` or `go install` that runs without `CGO_ENABLED=0` (no ENV or ARG in
     the stage chain, no `CGO_ENABLED=0 go build`, `export` or `go env -w` before it) in a
     stage that has a C compiler, when the final stage copies from that stage and is based
-    on `scratch`, a distroless `static` image or Alpine (musl). Stages named as build
-    targets elsewhere count as final stages, unless their name says they are for
-    development, tests or building.
+    on `scratch`, a distroless `static` image or Alpine (musl).
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     A C compiler is present in the Debian-based `golang` images; in `golang:*-alpine` and
     other images only when the stage installs one (`gcc`, `build-base`, `musl-dev`, ...;

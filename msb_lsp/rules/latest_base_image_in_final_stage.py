@@ -47,9 +47,13 @@ def latest_base_image_in_final_stage(ctx: RuleContext) -> Iterator[Violation]:
     `latest` tag (`FROM alpine:latest`), after global ARGs are expanded, and without a
     digest. A final stage built `FROM <stage>` is checked through the image that stage
     names. `scratch` is left alone, and so is an image given entirely by an ARG
-    (`FROM $BASE_IMAGE`), whose default is a placeholder for `--build-arg`. Stages
-    named as build targets elsewhere count as final stages, unless their name says they are
-    for development, tests or building. Builder stages are not checked.
+    (`FROM $BASE_IMAGE`), whose default is a placeholder for `--build-arg`. Builder stages
+    are not checked.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     ## Why is this bad?
     `latest` moves: the next build can get a new major version with another C library,

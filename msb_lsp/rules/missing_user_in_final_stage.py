@@ -32,21 +32,30 @@ from msb_lsp.rules.context import RuleContext
 def missing_user_in_final_stage(ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
     Flags a final stage that has no `USER` instruction, neither in itself nor in the stages
-    it is built `FROM`, on a base image that starts as root. Stages named as build targets
-    elsewhere are checked too, unless their name says they are for development, tests or
-    building.
+    it is built `FROM`, on a base image that starts as root.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     Left alone:
     - `scratch` (no user database; a numeric `USER 65532` still works there),
       `gcr.io/distroless/*:nonroot`, Chainguard, chiseled .NET, Bitnami and
       `*-unprivileged` images, which default to a non-root user;
     - images whose start-up switches users (`gosu`, `su-exec`, `setpriv` in the stage), as
-      the entrypoints of official database images do;
-    - images meant to be built upon: the stage sets no `CMD`/`ENTRYPOINT`, or its command is
-      a shell or an interactive interpreter (`CMD ["python3"]`, `CMD ["bash"]`), as official
-      base images do. Those must stay root so that Dockerfiles built on them can install
-      packages;
+      the entrypoints of official database images do, and `nginx`, `httpd` and `php-fpm`
+      commands, whose master process needs root and runs its workers as another user;
+    - images meant to be built upon: the stage sets no command of its own (no `CMD`, or
+      only an `ENTRYPOINT` script named `*entrypoint*` that runs the inherited command), its
+      command is a shell or an interactive interpreter (`CMD ["python3"]`, `CMD ["bash"]`),
+      or it has ONBUILD triggers, as official base images do. Those must stay root so that
+      Dockerfiles built on them can install packages;
     - Windows images, and bases named by an ARG without a default (the image is unknown).
+
+    For a Docker Official Image, distroless or .NET base the message says it starts as root;
+    for other images it says so only if the image sets no user itself, which the rule
+    cannot see.
 
     ## Why is this bad?
     Without `USER`, the container's process runs as root, so a flaw in the program gives

@@ -44,8 +44,12 @@ def npm_cache_not_cleaned(ctx: RuleContext) -> Iterator[Violation]:
     Flags `npm ci` and `npm install` in a RUN of the final stage or of a stage the final
     stage is built `FROM`, when the same RUN neither runs `npm cache clean --force` nor
     removes `~/.npm`, and does not mount a cache over npm's cache folder. Builder stages are
-    not checked: their cache does not ship. Stages named as build targets elsewhere count as
-    final stages, unless their name says they are for development, tests or building.
+    not checked: their cache does not ship.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     ## Why is this bad?
     npm keeps a copy of every package tarball it downloaded in `~/.npm/_cacache`, roughly

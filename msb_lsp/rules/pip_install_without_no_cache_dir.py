@@ -78,8 +78,12 @@ def pip_install_without_no_cache_dir(ctx: RuleContext) -> Iterator[Violation]:
     `PIP_NO_CACHE_DIR` set by ENV, ARG or in the RUN; a cache or tmpfs mount on
     `~/.cache` or `~/.cache/pip`; a RUN that removes `.cache` or runs `pip cache purge`.
     Builder stages are not checked: a virtualenv built there and copied over carries no
-    cache. Stages named as build targets elsewhere count as final stages, unless their name
-    says they are for development, tests or building.
+    cache.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     ## Why is this bad?
     pip keeps every downloaded and built wheel in `~/.cache/pip`. In an image that cache is

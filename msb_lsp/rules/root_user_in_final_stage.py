@@ -36,10 +36,15 @@ def root_user_in_final_stage(ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
     Flags the last `USER` of the final stage when it is `root` or UID `0` (`USER root`,
     `USER 0`, `USER 0:0`, also through an ARG), including a `USER root` inherited from the
-    stage it is built `FROM`. Stages named as build targets elsewhere are checked too, unless
-    their name says they are for development, tests or building. Images whose start-up
-    switches users itself (`gosu`, `su-exec`, `setpriv` in the stage) and Windows images are
-    left alone. Builder stages are not checked: what runs as root there does not ship.
+    stage it is built `FROM`. Left alone: images whose start-up switches users itself
+    (`gosu`, `su-exec`, `setpriv` in the stage, or an `nginx`, `httpd` or `php-fpm` command,
+    whose master process needs root and runs its workers as another user), Windows images,
+    and builder stages, since what runs as root there does not ship.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     ## Why is this bad?
     The container's process runs as root. A flaw in the program then gives root inside the

@@ -38,8 +38,14 @@ def toolchain_image_in_final_stage(ctx: RuleContext) -> Iterator[Violation]:
     `rust`, `gcc`, `maven`, `gradle`, JDK images (`eclipse-temurin:21-jdk`, `openjdk`), the
     .NET `sdk`, and the full `node`, `python` and `ruby` images (built on `buildpack-deps`,
     with compilers and development headers). A final stage built `FROM <stage>` is checked
-    through that stage's image. Stages named as build targets elsewhere (compose, bake, CI)
-    are checked too, unless their name says they are for development, tests or building.
+    through that stage's image. An image meant to be built upon is left alone: no `CMD` or
+    `ENTRYPOINT` of its own, a shell or an interpreter as its command (`CMD ["python3"]`),
+    or ONBUILD triggers. The official language images are toolchains on purpose.
+
+    Stages named as build targets elsewhere (compose, bake, CI) count as final stages. A stage
+    whose name says it is not shipped (`dev`, `test`, `lint`, `debug`, `ci`, `build`, `builder`,
+    `deps`, `tools`, `vendor`, `validate`, `gen`, ...), or that is built `FROM` a development or
+    test stage, is not checked, even as the last stage.
 
     The message gives the image's size from the offline catalog (compressed download size,
     `≈` when it is the estimate of a neighbouring tag) and the smaller runtime images that
