@@ -343,6 +343,11 @@ def script(df: Dockerfile, instr: Instruction) -> Script:
     """The commands RUN `instr` executes, in order (shared, do not modify)."""
     # The result depends only on the instruction's text and where it starts, so several
     # rules (and several lint runs of an unchanged instruction) share one parse.
+    # Instructions reused by incremental parsing are the same objects: look them up by
+    # identity first (the entry keeps the instruction alive, so its id cannot be reused).
+    by_id = _BY_ID.get(id(instr))
+    if by_id is not None and by_id[0] is instr and by_id[1] == df.escape:
+        return by_id[2]
     key = (df.source.text_at(instr.span), instr.span.start, df.escape, instr.json)
     found = _CACHE.get(key)
     if found is None:
@@ -350,10 +355,14 @@ def script(df: Dockerfile, instr: Instruction) -> Script:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = found
+    if len(_BY_ID) >= _CACHE_SIZE:
+        _BY_ID.pop(next(iter(_BY_ID)))
+    _BY_ID[id(instr)] = (instr, df.escape, found)
     return found
 
 
 _CACHE: dict[tuple[str, Pos, str, bool], Script] = {}
+_BY_ID: dict[int, tuple[Instruction, str, Script]] = {}
 _CACHE_SIZE = 4096
 
 

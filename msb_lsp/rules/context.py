@@ -35,8 +35,16 @@ class RuleContext:
     def _scopes(self) -> StageScopes:
         return StageScopes(self.df)
 
+    @cached_property
+    def _scope_cache(self) -> dict[int, list[tuple[Instruction, Scope]]]:
+        return {}
+
     def stage_scopes(self, stage: Stage) -> list[tuple[Instruction, Scope]]:
-        return self._scopes.of(stage)
+        """The scope in effect at each instruction of the stage (computed once per stage)."""
+        found = self._scope_cache.get(stage.index)
+        if found is None:
+            found = self._scope_cache[stage.index] = self._scopes.of(stage)
+        return found
 
     @cached_property
     def global_scope(self) -> Scope:

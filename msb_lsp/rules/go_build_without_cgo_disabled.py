@@ -83,8 +83,10 @@ def _has_c_compiler(
 
 def _go_builds(cmds: list[Command]) -> Iterator[tuple[int, Command]]:
     for i, cmd in enumerate(cmds):
+        if cmd.name != "go":
+            continue
         sub = cmd.subcommand(("-C",))
-        if cmd.name == "go" and sub is not None and sub.value in ("build", "install"):
+        if sub is not None and sub.value in ("build", "install"):
             yield i, cmd
 
 
