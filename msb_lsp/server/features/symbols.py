@@ -62,11 +62,20 @@ def document_symbols(
     doc = dockerfile(ls, params.text_document.uri)
     if doc is None:
         return None
-    conv = doc.converter(ls.encoding)
-    nodes = outline(doc.model)
-    if not ls.client_supports("text_document.document_symbol.hierarchical_document_symbol_support"):
-        return _flat(nodes, conv, doc.uri)
-    return [_symbol(node, conv) for node in nodes]
+    hierarchical = bool(
+        ls.client_supports("text_document.document_symbol.hierarchical_document_symbol_support")
+    )
+    key = f"navigate:symbols:{ls.encoding}:{hierarchical}"
+    cached = doc.cache.get(key)
+    if cached is None:  # built once per version: a 3000-line file has thousands of symbols
+        conv = doc.converter(ls.encoding)
+        nodes = outline(doc.model)
+        if hierarchical:
+            cached = [_symbol(node, conv) for node in nodes]
+        else:
+            cached = _flat(nodes, conv, doc.uri)
+        doc.cache[key] = cached
+    return list(cached)
 
 
 def folding(ls: MsbServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange] | None:
