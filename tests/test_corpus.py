@@ -31,3 +31,25 @@ def test_every_rule_runs_without_crashing(name: str, caplog: pytest.LogCaptureFi
     end = df.source.end()
     for f in findings:
         assert f.span.start <= f.span.end <= end, f
+
+
+def _official() -> list[str]:
+    if SHARED is None:
+        return []
+    import csv
+
+    with (SHARED / "corpus" / "MANIFEST.tsv").open(encoding="utf-8") as handle:
+        return sorted(
+            r["file"] for r in csv.DictReader(handle, delimiter="\t") if r["set"] == "official"
+        )
+
+
+@pytest.mark.skipif(SHARED is None, reason="../shared is not present")
+@pytest.mark.parametrize("name", _official())
+def test_official_images_have_no_error_finding(name: str) -> None:
+    # The docker-library Dockerfiles are carefully written and build: an error here would be
+    # a false positive.
+    assert SHARED is not None
+    df = parse(read_dockerfile(SHARED / "corpus" / name))
+    errors = [(f.code, f.message) for f in lint(df) if f.severity.value == "error"]
+    assert errors == []
