@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from msb_lsp.complete.context import Context, Where, context_at
+from msb_lsp.complete.dockerfile import candidates
 from msb_lsp.complete.items import Candidate, Completions, ItemKind
 from msb_lsp.images.catalog import Catalog, load_catalog
 from msb_lsp.model.dockerfile import Dockerfile
@@ -33,8 +34,6 @@ def complete(
     `trigger` is the character whose typing asked for completion, if any: a space or `-`
     typed where nothing fits gets nothing instead of noise.
     """
-    from msb_lsp.complete.dockerfile import candidates
-
     ctx = context_at(df, pos, trigger)
     if ctx is None:
         return None

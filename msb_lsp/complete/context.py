@@ -93,12 +93,14 @@ def context_at(df: Dockerfile, pos: Pos, trigger: str | None = None) -> Context 
     line = lines[pos.line]
     instr = df.instruction_at_line(pos.line)
     if _is_comment_line(line, pos.line, df):
-        return _comment(df, pos, line, trigger)
+        # Inside an instruction (a continuation, a heredoc body) a `#` line is not a comment
+        # that configures anything.
+        return _comment(df, pos, line) if instr is None else None
     if instr is None:
         col0 = 1 if pos.line == 0 and df.source.has_bom else 0
         if line[col0 : pos.col].strip() or trigger is not None:
             return None  # an empty line: keywords only on request, never on a space
-        end = pos.col + _KEYWORD_CHARS.match(line, pos.col).end() - pos.col  # type: ignore[union-attr]
+        end = _KEYWORD_CHARS.match(line, pos.col).end()  # type: ignore[union-attr]
         return Context(
             Where.KEYWORD, pos, pos, Pos(pos.line, end), "", stage=df.stage_at_line(pos.line)
         )
@@ -113,7 +115,7 @@ def _is_comment_line(line: str, index: int, df: Dockerfile) -> bool:
 # -- comments: parser directives and check= ------------------------------------------------
 
 
-def _comment(df: Dockerfile, pos: Pos, line: str, trigger: str | None) -> Context | None:
+def _comment(df: Dockerfile, pos: Pos, line: str) -> Context | None:
     col0 = 1 if pos.line == 0 and line.startswith(BOM) else 0
     head = _COMMENT_HEAD.match(line, col0)
     if head is None or pos.col < head.end():

@@ -354,9 +354,6 @@ def _from_argument(df: Dockerfile, ctx: Context, catalog: Catalog) -> list[Candi
 
 def _stages_for_from(df: Dockerfile, ctx: Context, catalog: Catalog) -> list[Candidate]:
     """Earlier named stages: `FROM builder` continues from that stage."""
-    current = ctx.stage
-    if current is None:
-        return []
     out = []
     for candidate in _earlier_stages(df, ctx, catalog, by_index=False):
         candidate.sort = f"0{candidate.sort}"

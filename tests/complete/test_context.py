@@ -159,6 +159,8 @@ def test_heredoc_bodies_get_nothing() -> None:
     assert on_marker_line is not None and on_marker_line.where is Where.MOUNT_VALUE
     copy_body = ctx("FROM a\nCOPY <<EOF /x\nFROM ‸\nEOF\n")
     assert copy_body is None
+    # A shell comment in a heredoc body is not a check comment.
+    assert ctx("FROM a\nRUN <<EOF\n# check=skip=‸\necho\nEOF\n") is None
 
 
 def test_non_ascii_before_the_cursor_counts_code_points() -> None:

@@ -380,3 +380,58 @@ def test_a_large_file_answers_from_the_cursor_instruction_only() -> None:
     stages.insert(20, "FROM alpine:3.20\nCOPY --from=‸ /a /b\n")
     found = items("".join(stages))
     assert set(found) == {f"s{i}" for i in range(20)}
+
+
+TRICKY = [
+    "\ufeff# syntax=docker/dockerfile:1\r\n"
+    "# check=skip=StageNameCasing;error=true\r\n"
+    "ARG BASE=node:20-alpine\r\n"
+    "FROM --platform=$BUILDPLATFORM ${BASE} AS deps\r\n"
+    "RUN --mount=type=cache,target=/root/.npm,sharing=locked \\\r\n"
+    "    # a comment inside\r\n"
+    "\r\n"
+    "    npm ci && echo \"é🐳 ${HOME:-/x}\" '$NOPE'\r\n"
+    "COPY <<EOF /etc/x\r\n"
+    "COPY --from=deps /a /b\r\n"
+    "EOF\r\n"
+    "FROM deps AS build\r\n"
+    "ONBUILD COPY --from=deps --chown=$U /a /b\r\n"
+    'CMD ["node", "$X"]\r\n'
+    'LABEL a="unterminated\r\n'
+    "\tfrom scratch as Final\r\n"
+    "COPY --exclude=*.md --link --from=0 --from=build /a /b\r\n"
+    "HEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\r\n",
+    "# escape=`\n"
+    "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\n"
+    "RUN dir C:\\ && `\n"
+    "    echo $env:PATH\n"
+    "FROM mcr.microsoft.com/dotnet/aspnet:8.0\n"
+    "COPY --from=build `\n"
+    "  C:/app C:/app\n"
+    "RUN <<-EOT bash\n"
+    "\techo ${TARGETARCH}\n"
+    "\tEOT\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY, ids=["crlf-bom", "backtick"])
+def test_every_position_answers_within_the_cursor_line(text: str) -> None:
+    from msb_lsp.model import parse
+
+    df = parse(text)
+    answered = 0
+    for line_no, line in enumerate(df.lines):
+        for col in range(len(line) + 1):
+            pos = Pos(line_no, col)
+            for trigger in (None, " ", "=", "$", "-"):
+                found = complete(df, pos, trigger=trigger, catalog=CATALOG)
+                if found is None:
+                    continue
+                answered += 1
+                assert found.items
+                assert found.insert.start.line == found.insert.end.line == line_no
+                assert found.insert.end == pos
+                assert found.replace.start == found.insert.start
+                assert found.replace.end.line == line_no and found.replace.end >= pos
+                assert found.insert.start.col >= (1 if line_no == 0 and df.source.has_bom else 0)
+    assert answered > 50

@@ -47,11 +47,15 @@ class _Client:
 
     @staticmethod
     def of(ls: MsbServer) -> _Client:
-        formats = ls.client_supports(f"{_ITEM}.documentation_format", []) or []
+        formats = list(ls.client_supports(f"{_ITEM}.documentation_format", []) or [])
         tags = ls.client_supports(f"{_ITEM}.tag_support.value_set", []) or []
+        # The list is in the client's order of preference.
+        preferred = next(
+            (f for f in formats if f in (lsp.MarkupKind.Markdown, lsp.MarkupKind.PlainText)), None
+        )
         return _Client(
             snippets=bool(ls.client_supports(f"{_ITEM}.snippet_support", False)),
-            markdown=lsp.MarkupKind.Markdown in formats,
+            markdown=preferred == lsp.MarkupKind.Markdown,
             plaintext_markup=lsp.MarkupKind.PlainText in formats,
             insert_replace=bool(ls.client_supports(f"{_ITEM}.insert_replace_support", False)),
             label_details=bool(ls.client_supports(f"{_ITEM}.label_details_support", False)),
