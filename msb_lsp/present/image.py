@@ -203,11 +203,13 @@ def image_hover(
     markdown: bool,
     written: str | None = None,
     pending: bool = False,
+    waited_ms: int | None = None,
 ) -> str:
     """The hover of an image reference.
 
     `written` is the reference as written when build ARG defaults changed it; `pending` says
-    that a registry lookup is still running in the background.
+    that a registry lookup is still running in the background (after the hover waited
+    `waited_ms` for it).
     """
     doc = Doc(markdown)
     ref = answer.ref
@@ -261,8 +263,12 @@ def image_hover(
     if answer.note:
         doc.para(doc.bold("Note:"), doc.text(answer.note))
     if pending:
+        waited = f" within {waited_ms} ms" if waited_ms is not None else ""
         doc.para(
-            doc.text("Asking the registry in the background: hover again for the live figure.")
+            doc.text(
+                f"The registry has not answered{waited}; asking it in the background: "
+                "hover again for the live figure."
+            )
         )
     if answer.found:
         _comparisons(doc, answer, catalog)

@@ -59,14 +59,15 @@ async def hover(ls: MsbServer, params: lsp.HoverParams) -> lsp.Hover | None:
             return lsp.Hover(contents=_content(text, markdown), range=rng)
         sizes = sizes_of(ls)
         await sizes.ready()
-        wait = ls.settings["hover.waitForRegistryMs"] / 1000
-        answer, pending = await sizes.answer(site.ref, wait)
+        wait_ms = ls.settings["hover.waitForRegistryMs"]
+        answer, pending = await sizes.answer(site.ref, wait_ms / 1000)
         text = image_hover(
             answer,
             sizes.catalog,
             markdown=markdown,
             written=site.written if site.expanded else None,
             pending=pending,
+            waited_ms=wait_ms,
         )
         return lsp.Hover(contents=_content(text, markdown), range=rng)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
+from msb_lsp.images.sizes import SizeAnswer
 from msb_lsp.model.stages import RefKind
 from msb_lsp.present.image import inlay_label, inlay_tooltip
 from msb_lsp.server.app import MsbServer
@@ -26,13 +27,16 @@ async def inlay_hints(ls: MsbServer, params: lsp.InlayHintParams) -> list[lsp.In
     sizes = sizes_of(ls)
     await sizes.ready()
     hints: list[lsp.InlayHint] = []
+    answers: dict[str, SizeAnswer] = {}  # one look per image, however many stages use it
     for site in sites_of(doc):
         if site.kind != RefKind.FROM or site.ref is None:
             continue
         at = site.span.end
         if not wanted.start <= at <= wanted.end:
             continue
-        answer = sizes.known(site.ref)
+        answer = answers.get(site.ref.canonical)
+        if answer is None:
+            answer = answers[site.ref.canonical] = sizes.known(site.ref)
         label = inlay_label(answer)
         if label is None:
             continue
