@@ -74,8 +74,9 @@ def toolchain_image_in_final_stage(ctx: RuleContext) -> Iterator[Violation]:
     ```
 
     ## Fix
-    For `node`, `python` and `ruby`, the fix swaps the image for its `-slim` variant of the
-    same version and Debian release; for `eclipse-temurin` JDK tags, the `jre` tag; for the
+    For `node`, `python` and `ruby`, the fix (titled with the runtime image's size and the
+    download it saves) swaps the image for its `-slim` variant of the same version and Debian
+    release; for `eclipse-temurin` JDK tags, the `jre` tag; for the
     .NET SDK, the `aspnet` image of the same tag (which also runs console apps). The fix is
     never applied automatically (unsafe): the runtime image lacks compilers, headers and
     tools that a `RUN` in the stage or a native module may need. The alpine variants are
@@ -187,8 +188,26 @@ def _fix(catalog: Catalog, image: BaseImage) -> Fix | None:
         return None
     alt = parse_image_ref(replacement)
     size = _size(catalog, alt) if alt is not None else ""
+    saves = _saving(catalog, image.ref, alt) if alt is not None else None
+    if saves is not None and size:
+        size = f"{size[:-1]}, saves {saves})"
     return Fix(
         f"Use '{replacement}'{size} instead of '{image.text}'",
         (Edit(image.word.span, replacement),),
         safe=False,
     )
+
+
+def _saving(catalog: Catalog, current: ImageRef, alt: ImageRef) -> str | None:
+    """How much smaller the download of `alt` is than that of `current` (`≈` when either
+    figure is an estimate); None when a size is unknown or nothing is saved."""
+    a, b = catalog.lookup(current), catalog.lookup(alt)
+    size_a = a.preferred() if a is not None else None
+    size_b = b.preferred() if b is not None else None
+    if a is None or b is None or size_a is None or size_b is None:
+        return None
+    saved = size_a.compressed_bytes - size_b.compressed_bytes
+    if saved <= 0:
+        return None
+    approx = "" if a.exact and b.exact else "≈ "
+    return f"{approx}{format_size(saved)}"

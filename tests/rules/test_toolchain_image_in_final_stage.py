@@ -26,6 +26,20 @@ def size(ref: str) -> str:
     return format_size(figure.compressed_bytes)
 
 
+def saved(image: str, runtime: str) -> str:
+    figures = []
+    for ref in (image, runtime):
+        parsed = parse_image_ref(ref)
+        assert parsed is not None
+        match = load_catalog().lookup(parsed)
+        assert match is not None and match.exact
+        figure = match.preferred()
+        assert figure is not None
+        figures.append(figure.compressed_bytes)
+    assert figures[0] > figures[1]
+    return format_size(figures[0] - figures[1])
+
+
 NODE_APP = """\
 FROM node:20 AS build
 WORKDIR /app
@@ -55,7 +69,10 @@ def test_catches_a_full_node_image_with_catalog_sizes() -> None:
 def test_fix_swaps_to_the_slim_variant_and_is_unsafe() -> None:
     (finding,) = findings(NODE_APP, CODE)
     assert finding.fix is not None and not finding.fix.safe
-    assert finding.fix.title == f"Use 'node:20-slim' ({size('node:20-slim')}) instead of 'node:20'"
+    assert finding.fix.title == (
+        f"Use 'node:20-slim' ({size('node:20-slim')}, saves {saved('node:20', 'node:20-slim')}) "
+        "instead of 'node:20'"
+    )
     assert fixed(NODE_APP, CODE) == NODE_APP.replace(
         "FROM node:20\nWORKDIR", "FROM node:20-slim\nWORKDIR"
     )
@@ -151,3 +168,13 @@ def test_does_not_catch_runtime_images_builders_or_base_images() -> None:
     # A development target named elsewhere is not a shipped image either.
     text = 'FROM golang:1.22 AS dev\nCMD ["go", "run", "."]\nFROM scratch\n'
     assert findings(text, CODE, targets=("dev",)) == []
+
+
+def test_fix_title_says_what_the_slim_variant_saves() -> None:
+    text = 'FROM python:3.12\nCMD ["python", "app.py"]\n'
+    (finding,) = findings(text, CODE)
+    assert finding.fix is not None
+    expected = saved("python:3.12", "python:3.12-slim")
+    assert f"saves {expected})" in finding.fix.title
+    assert finding.fix.title.startswith(f"Use 'python:3.12-slim' ({size('python:3.12-slim')}, ")
+    assert fixed(text, CODE) == 'FROM python:3.12-slim\nCMD ["python", "app.py"]\n'
