@@ -249,6 +249,8 @@ def _in_instruction(
     logical = _logical(df, instr, pos)
     if logical is None:
         return None
+    if trigger == " " and logical.after[:1].strip():
+        return None  # a space typed in front of a word only separates it
     text = logical.text
     base = Context(
         Where.KEYWORD, pos, pos, pos, "", instruction=instr, stage=instr.stage, trigger=trigger

@@ -32,6 +32,13 @@ def test_keyword_being_typed_replaces_the_whole_keyword() -> None:
     assert fresh is not None and fresh.prefix == "ru" and not fresh.followed
 
 
+def test_a_space_typed_in_front_of_a_word_asks_for_nothing() -> None:
+    assert ctx("FROM  ‸node:20\n", trigger=" ") is None
+    assert ctx("FROM a AS b\nFROM c\nCOPY  ‸--from=b x y\n", trigger=" ") is None
+    invoked = ctx("FROM  ‸node:20\n")
+    assert invoked is not None and invoked.where is Where.ARGUMENT and invoked.end == invoked.pos
+
+
 def test_no_keyword_context_in_the_middle_of_odd_words() -> None:
     assert ctx("FROM alpine\nRU-‸\n", trigger="-") is None
 
