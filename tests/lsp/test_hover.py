@@ -3,6 +3,7 @@ registry off: every figure shown must be the catalog's."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import sys
 
@@ -216,6 +217,26 @@ async def test_stage_name_hover(client: LanguageClient) -> None:
     runtime = value(await hover_at(client, uri, text, 4, len("FROM gcr.io/distroless/static AS r")))
     assert "- stage `build` (COPY --from)" in runtime
     assert "Final stage" in runtime
+
+
+async def test_platforms_follow_the_setting(client: LanguageClient) -> None:
+    text = "FROM golang:1.22\n"
+    uri = open_document(client, text)
+    assert "| linux/amd64 |" in value(await hover_at(client, uri, text, 0, 6))
+    settings = {"registry": {"enabled": False, "platforms": ["linux/arm64"]}}
+    client.set_configuration(settings, section="msbLsp")
+    client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"msbLsp": settings})
+    )
+    for _ in range(200):
+        shown = value(await hover_at(client, uri, text, 0, 6))
+        if "| linux/amd64 |" not in shown:
+            break
+        await asyncio.sleep(0.02)
+    arm = [row for row in catalog_rows("golang:1.22") if row[0] == "linux/arm64"]
+    [(platform, size, layers, date)] = arm
+    assert f"| {platform} | {size} | {layers} | {date} |" in shown
+    assert "| linux/amd64 |" not in shown
 
 
 async def test_nothing_to_say_elsewhere(client: LanguageClient) -> None:

@@ -246,6 +246,35 @@ async def test_a_stalled_registry_does_not_hold_the_hover(tmp_path: Path) -> Non
         server.stop()
 
 
+async def test_other_requests_are_answered_while_a_hover_waits(tmp_path: Path) -> None:
+    server = fixed(FakeReply(200, delay=60))
+    try:
+        text = f"FROM {server.host}/demo/app:1.0 AS app\nFROM app\n"
+        async with msb_server(tmp_path, wait_ms=3000, timeout_ms=10000) as client:
+            uri = open_document(client, text)
+            hover = asyncio.ensure_future(hover_text(client, uri))
+            try:
+                for _ in range(200):
+                    if server.requests:
+                        break
+                    await asyncio.sleep(0.02)
+                assert server.requests, "the lookup never reached the registry"
+                stage = await hover_text(client, uri, line=1, col=6)  # `FROM app`: the stage
+                assert stage.startswith("**Stage `app`** (index 0; 2 stages)")
+                lenses = await client.text_document_code_lens_async(
+                    lsp.CodeLensParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+                )
+                assert lenses is not None
+                assert not hover.done(), "the image hover should still wait for the registry"
+                shown = await hover
+                assert "has not answered within 3000 ms" in shown
+            finally:
+                if not hover.done():
+                    hover.cancel()
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize(
     ("reply", "note"),
     [
