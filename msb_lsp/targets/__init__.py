@@ -14,10 +14,10 @@ from msb_lsp.targets.resolve import (
     DockerfileFiles,
     LoadedDockerfile,
     Resolution,
+    display_path,
     find_target_references,
     refs_at,
     resolve,
-    stage_markdown,
 )
 from msb_lsp.targets.scan import TARGET_KINDS, targets_in, targets_in_document
 
@@ -29,11 +29,11 @@ __all__ = [
     "TargetProblem",
     "TargetRef",
     "check_targets",
+    "display_path",
     "find_target_references",
     "path_of_uri",
     "refs_at",
     "resolve",
-    "stage_markdown",
     "targets_in",
     "targets_in_document",
     "uri_of_path",

@@ -644,10 +644,13 @@ def _dockerfile(
     no_cwd = cwd_unknown or "the document is not a saved file"
     context_path: Path | None = None
     context_reason: str | None = None
-    if command.context is None:  # podman and buildah: the current folder (docker requires one)
-        context_path = cwd
-        if cwd is None:
-            context_reason = no_cwd
+    if command.context is None:
+        if command.tool in ("podman", "buildah"):  # they build the current folder
+            context_path = cwd
+            if cwd is None:
+                context_reason = no_cwd
+        else:  # docker refuses to build without one
+            return None, None, "the command names no build context"
     else:
         text, _, dynamic = command.context
         if dynamic:

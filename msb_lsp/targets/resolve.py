@@ -17,7 +17,7 @@ from msb_lsp.filekinds import kind_of
 from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.parser import parse
 from msb_lsp.model.span import Pos, Span
-from msb_lsp.model.stages import RefKind, Stage, find_target
+from msb_lsp.model.stages import Stage, find_target
 from msb_lsp.targets.ref import TargetRef, normalize, path_of_uri, uri_of_path
 from msb_lsp.targets.scan import TARGET_KINDS, targets_in
 
@@ -158,54 +158,14 @@ def find_target_references(
     return found
 
 
-# -- describing a stage --------------------------------------------------------------------
+# -- presentation ------------------------------------------------------------------------
 
 
 def display_path(path: Path, relative_to: Path | None) -> str:
-    """`path` relative to a folder when it lies below it, else as it is."""
+    """`path` relative to a folder (`app/Dockerfile`, `../Dockerfile`), as it is otherwise."""
     if relative_to is not None:
         try:
             return Path(os.path.relpath(path, relative_to)).as_posix()
         except ValueError:  # another drive on Windows
             pass
     return path.as_posix()
-
-
-def stage_markdown(loaded: LoadedDockerfile, stage: Stage, relative_to: Path | None = None) -> str:
-    """The stage a target selects: its FROM line, base, what it copies from, where it is."""
-    df = loaded.df
-    from_line = df.source.lines[stage.from_.start_line].strip()
-    where = display_path(loaded.path, relative_to)
-    lines = [
-        f"**Stage `{stage.label}`** — `{where}` line {stage.from_.start_line + 1}",
-        "",
-        "```dockerfile",
-        from_line,
-        "```",
-    ]
-    base = stage.base_stage
-    if base is not None:
-        lines.append(f"- base: stage `{base.label}` (`{base.base_text}`)")
-    elif stage.base_text:
-        lines.append(f"- base: image `{stage.base_text}`")
-    stages: list[str] = []
-    images: list[str] = []
-    for ref in stage.refs:
-        if ref.kind == RefKind.FROM:
-            continue
-        if ref.target is not None and ref.target is not stage:
-            label = f"`{ref.target.label}`"
-            if label not in stages:
-                stages.append(label)
-        elif ref.target is None and ref.text and f"`{ref.text}`" not in images:
-            images.append(f"`{ref.text}`")
-    if stages:
-        lines.append(f"- copies from stages: {', '.join(stages)}")
-    if images:
-        lines.append(f"- copies from images: {', '.join(images)}")
-    count = len(stage.instructions)
-    lines.append(
-        f"- {count} instruction{'s' if count != 1 else ''}, lines "
-        f"{stage.from_.start_line + 1}–{stage.end_line + 1}"
-    )
-    return "\n".join(lines)
