@@ -167,8 +167,8 @@ class ServerSizes:
             self._tasks[key] = task
             task.add_done_callback(lambda t, k=key: self._finished(k, t))
         if wait > 0:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(task), wait)
+            # `wait` neither cancels the lookup nor raises what it raises.
+            await asyncio.wait({task}, timeout=wait)
         else:
             # One turn of the loop: a fresh cached answer needs no network and is done by then.
             await asyncio.sleep(0)
