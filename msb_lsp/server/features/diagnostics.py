@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from lsprotocol import types as lsp
 
@@ -51,7 +52,9 @@ def findings(ls: MsbServer, doc: OpenDocument) -> list[Finding]:
     return cached  # type: ignore[no-any-return]
 
 
-def to_diagnostic(finding: Finding, conv: Converter, uri: str) -> lsp.Diagnostic:
+def to_diagnostic(
+    finding: Finding, conv: Converter, uri: str, version: int | None = None
+) -> lsp.Diagnostic:
     tags = []
     if finding.unnecessary:
         tags.append(lsp.DiagnosticTag.Unnecessary)
@@ -61,7 +64,12 @@ def to_diagnostic(finding: Finding, conv: Converter, uri: str) -> lsp.Diagnostic
         lsp.DiagnosticRelatedInformation(lsp.Location(uri, conv.range(r.span)), r.message)
         for r in finding.related
     ]
-    data = {"rule": finding.rule.name, "fixes": [f.to_data() for f in finding.fixes]}
+    data: dict[str, Any] = {
+        "rule": finding.rule.name,
+        "fixes": [f.to_data() for f in finding.fixes],
+    }
+    if version is not None:  # code actions refuse fixes computed for another version
+        data["version"] = version
     return lsp.Diagnostic(
         range=conv.range(finding.span),
         message=finding.message,
@@ -80,7 +88,7 @@ def diagnostics_for(ls: MsbServer, doc: OpenDocument) -> list[lsp.Diagnostic]:
         return [_too_large(doc)]
     if doc.kind == FileKind.DOCKERFILE:
         conv = doc.converter(ls.encoding)
-        return [to_diagnostic(f, conv, doc.uri) for f in findings(ls, doc)]
+        return [to_diagnostic(f, conv, doc.uri, doc.version) for f in findings(ls, doc)]
     provider = PROVIDERS.get(doc.kind)
     if provider is None:
         return []
