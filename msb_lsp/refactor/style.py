@@ -255,3 +255,18 @@ def insert_lines_edit(df: Dockerfile, before_line: int, new_lines: list[str]) ->
         return Edit(Span(end, end), prefix + eol.join(new_lines))
     at = Pos(before_line, 0)
     return Edit(Span(at, at), eol.join(new_lines) + eol)
+
+
+def whole_text_edit(df: Dockerfile, new_text: str) -> Edit:
+    """The smallest whole-lines edit that turns the document into `new_text`."""
+    return region_edit(df, 0, len(df.lines) - 1, re.split(r"\r\n|\r|\n", new_text))
+
+
+def comments_above(df: Dockerfile, line: int) -> int:
+    """The first line of the comment block directly above `line` (parser directives are
+    not comments of the instruction below them); `line` itself when there is none."""
+    directives = {d.span.start.line for d in df.directives}
+    top = line
+    while top > 0 and df.lines[top - 1].lstrip().startswith("#") and top - 1 not in directives:
+        top -= 1
+    return top

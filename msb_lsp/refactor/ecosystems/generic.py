@@ -34,6 +34,7 @@ from msb_lsp.refactor.ecosystems import (
 from msb_lsp.refactor.style import (
     EXTRACT,
     Refactoring,
+    comments_above,
     detect,
     has_placeholders,
     insert_lines_edit,
@@ -225,9 +226,7 @@ def extract_selection(
 
     first_line = first.instr.start_line - n_comments
     edits = [region_edit(df, first_line, chunks[-1].instr.end_line, replacement)]
-    top = stage.from_.start_line
-    while top > 0 and df.lines[top - 1].lstrip().startswith("#"):
-        top -= 1
+    top = comments_above(df, stage.from_.start_line)
     edits.append(
         insert_lines_edit(df, top, [*new_lines, ""] if style.blank_between_stages else new_lines)
     )
