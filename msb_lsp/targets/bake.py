@@ -70,10 +70,14 @@ def resolve_blocks(blocks: list[BakeTarget], base: Path | None) -> list[TargetRe
                 return found
         return None
 
-    refs: list[TargetRef] = []
+    order = {name: n for n, name in enumerate(by_name)}
+    found_targets = [(name, effective(name, "target", frozenset())) for name in by_name]
+    # A block that writes its own target first, so that a value used by several blocks with
+    # the same Dockerfile is reported once, as its owner's.
+    found_targets.sort(key=lambda item: item[1] is None or item[1][1] != item[0])
+    found_refs: list[tuple[int, TargetRef]] = []  # (the block's position, the reference)
     seen_refs: set[tuple[Span, Path | None]] = set()
-    for name in by_name:
-        found = effective(name, "target", frozenset())
+    for name, found in found_targets:
         if found is None:
             continue
         target, owner = found
@@ -89,21 +93,21 @@ def resolve_blocks(blocks: list[BakeTarget], base: Path | None) -> list[TargetRe
         origin = f'bake target "{name}"'
         if owner != name:
             origin += f' (inherited from "{owner}")'
-        refs.append(
-            TargetRef(
-                value=target.value,
-                span=target.span,
-                dockerfile=path,
-                context=context_path,
-                context_span=context[0].span if context else None,
-                file_span=dockerfile[0].span if dockerfile else None,
-                origin=origin,
-                dynamic=target.dynamic,
-                unresolved=reason,
-                quote='"' if target.bare else "",
-            )
+        ref = TargetRef(
+            value=target.value,
+            span=target.span,
+            dockerfile=path,
+            context=context_path,
+            context_span=context[0].span if context else None,
+            file_span=dockerfile[0].span if dockerfile else None,
+            origin=origin,
+            dynamic=target.dynamic,
+            unresolved=reason,
+            quote='"' if target.bare else "",
         )
-    return refs
+        found_refs.append((order[name], ref))
+    found_refs.sort(key=lambda item: (item[1].span.start, item[1].span.end, item[0]))
+    return [ref for _, ref in found_refs]
 
 
 def _paths(
@@ -248,6 +252,7 @@ def tokenize_hcl(t: str) -> list[_Tok]:
                 if line.strip() == delimiter:
                     break
             toks.append(_Tok(OTHER, "<<heredoc", m.start(), k, dynamic=True))
+            toks.append(_Tok(NEWLINE, "\n", k, k))  # the heredoc ends its attribute
         elif m := _IDENT.match(t, k):
             toks.append(_Tok(IDENT, m.group(), k, m.end()))
             k = m.end()

@@ -417,8 +417,10 @@ class _Parser:
                 break
             rows.append(j)
             j += 1
+        trailing = 0
         while rows and not self.lines[rows[-1]].strip():
             rows.pop()
+            trailing += 1
         if not rows or content_indent == 0:
             return YScalar("", Span.on_line(i, len(line), len(line)), style), i + 1
         segments = [
@@ -429,6 +431,8 @@ class _Parser:
         value = "\n".join(texts) if style == "|" else _fold(texts)
         if chomp != "-":
             value += "\n"
+        if chomp == "+":
+            value += "\n" * trailing
         last = segments[-1]
         first = segments[0]
         span = Span(Pos(first.line, first.col), Pos(last.line, last.col + len(last.text)))
