@@ -15,6 +15,7 @@ from msb_lsp.config.project import find_project_config
 from msb_lsp.config.settings import Settings, load_settings
 from msb_lsp.engine.lint import LintConfig, lint, options_for_path, unknown_selectors
 from msb_lsp.model import parse
+from msb_lsp.refactor.quickfix import FixAllResult, fix_all
 from msb_lsp.rules import all_rules
 from msb_lsp.rules.base import Finding, Severity
 
@@ -49,7 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--stdin-filename", metavar="PATH", help="path to report (and to resolve config) for '-'"
     )
     parser.add_argument(
-        "--fix", action="store_true", help="apply every safe fix in place before reporting"
+        "--fix",
+        action="store_true",
+        help="apply every safe fix in place (again until none is left) before reporting",
     )
 
 
@@ -79,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             targets.append((raw, path))
     reports: list[report.FileReport] = []
+    applied = fixed_files = 0  # with --fix
     for label, path in targets:
         try:
             if label == "-":
@@ -92,14 +96,23 @@ def run(args: argparse.Namespace) -> int:
             continue
         findings = _lint_text(text, path, args, select, ignore)
         if args.fix and path is not None and label != "-":
-            from msb_lsp.refactor.fixes import apply_safe_fixes
-
-            fixed = apply_safe_fixes(text, findings)
-            if fixed != text:
-                path.write_text(fixed, encoding="utf-8", newline="")
-                findings = _lint_text(fixed, path, args, select, ignore)
+            result = _fix(text, findings, path, args, select, ignore)
+            if result.text != text:
+                path.write_text(result.text, encoding="utf-8", newline="")
+                findings = _lint_text(result.text, path, args, select, ignore, report_errors=False)
+            if result.applied:
+                fixed_files += 1
+                applied += result.applied
+                plural = "fix" if result.applied == 1 else "fixes"
+                print(f"{label}: applied {result.applied} {plural}", file=sys.stderr)
         reports.append(
             report.FileReport(args.stdin_filename or label if label == "-" else label, findings)
+        )
+    if args.fix:
+        plural = "fix" if applied == 1 else "fixes"
+        files = "file" if fixed_files == 1 else "files"
+        print(
+            f"msb-lsp check: {applied} {plural} applied in {fixed_files} {files}", file=sys.stderr
         )
     out = {
         "text": lambda: report.text(reports),
@@ -116,13 +129,36 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def _fix(
+    text: str,
+    findings: list[Finding],
+    path: Path,
+    args: argparse.Namespace,
+    select: list[str],
+    ignore: list[str],
+) -> FixAllResult:
+    """Every safe fix, pass after pass (the engine's fix-all, as the editor's)."""
+
+    def lint_again(t: str) -> list[Finding]:
+        if t == text:
+            return findings
+        return _lint_text(t, path, args, select, ignore, report_errors=False)
+
+    return fix_all(text, lint_again)
+
+
 def _lint_text(
-    text: str, path: Path | None, args: argparse.Namespace, select: list[str], ignore: list[str]
+    text: str,
+    path: Path | None,
+    args: argparse.Namespace,
+    select: list[str],
+    ignore: list[str],
+    report_errors: bool = True,
 ) -> list[Finding]:
     settings = Settings.defaults()
     if path is not None and not args.no_config:
         project = find_project_config(path.resolve())
-        for message in project.errors:
+        for message in project.errors if report_errors else ():
             print(message, file=sys.stderr)
         if project.values:
             settings, _ = load_settings(project.values)
