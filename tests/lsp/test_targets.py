@@ -26,7 +26,7 @@ STAGES = ["build", "runtime"]
 COMPOSE_LINES = [
     "services:",
     "  web:",
-    "    build: {context: ./app, target: runtme}  # café 🐳",
+    '    build: {args: {NOTE: "é 🐳"}, context: ./app, target: runtme}  # café',
     "  api:",
     "    build:",
     "      context: app",

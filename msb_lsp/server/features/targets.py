@@ -144,7 +144,10 @@ def completion(ls: MsbServer, params: lsp.CompletionParams) -> lsp.CompletionLis
         loaded = resolution.file
         if loaded is None:
             continue
-        span = ref.span if ref.value else Span(at, at)
+        # The edit replaces the value (one line, containing the cursor, as LSP requires);
+        # a value still to be written is inserted at the cursor.
+        one_line = ref.span.start.line == ref.span.end.line
+        span = ref.span if ref.value and one_line else Span(at, at)
         rng = conv.range(span)
         final = loaded.df.final_stage
         for stage in loaded.df.stages:
