@@ -25,7 +25,8 @@ def codes(text: str, targets: tuple[str, ...] = ()) -> list[str]:
 def test_patterns_are_clean(name: str) -> None:
     # The development stage is built with `--target development`, which the build
     # scripts name; a compose file or bake file would tell msb-lsp so.
-    assert codes(read(name), targets=("development",)) == []
+    targets = ("development",) if name == "dev-prod" else ()
+    assert codes(read(name), targets=targets) == []
 
 
 def test_dev_target_without_a_known_target_is_only_a_hint() -> None:
@@ -74,7 +75,7 @@ def test_broken_copies_give_the_expected_finding(
     text = read(name)
     assert old in text
     broken = text.replace(old, new, 1)
-    found = codes(broken, targets=("development",))
+    found = codes(broken, targets=("development",) if name == "dev-prod" else ())
     if expected is None:
         # Either change alone is harmless: an Alpine builder without gcc cannot link cgo,
         # and CGO_ENABLED=0 keeps a Debian builder's binary static.
