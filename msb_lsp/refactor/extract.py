@@ -41,6 +41,7 @@ from msb_lsp.refactor.ecosystems import (
     StageContext,
     bare,
     gen,
+    insert_before,
 )
 from msb_lsp.refactor.style import (
     EXTRACT,
@@ -246,13 +247,25 @@ def assemble(
 ) -> list[str]:
     style = ctx.style
     lines = builder_from(ctx, builder_name)
-    for item in plan.builder:
+    for item in without_idle_tail(plan.builder):
         lines += item.render()
     if style.blank_between_stages:
         lines.append("")
     lines.append(runtime_from(ctx, plan, runtime_name))
     lines += runtime_body(ctx, plan)
     return lines
+
+
+def without_idle_tail(items: list[Item]) -> list[Item]:
+    """The builder without the settings after its last step (an `ENV PORT=8080` after the
+    build changes nothing the runtime copies; the runtime keeps its own copy)."""
+    end = len(items)
+    while end > 0 and items[end - 1].kind in _SETTINGS:
+        end -= 1
+    return items[:end] if end else items
+
+
+_SETTINGS = frozenset({"ENV", "ARG", "WORKDIR", "USER", "SHELL"})
 
 
 def runtime_body(ctx: StageContext, plan: Plan) -> list[str]:
@@ -289,11 +302,10 @@ def runtime_body(ctx: StageContext, plan: Plan) -> list[str]:
         elif override is not ...:
             item.lines = override
     tail = [t for t in tail if t.lines != []] + plan.extra_tail
-    user: list[Item] = []
     if last_user is None and plan.user:
-        user = [gen(ctx.style.line("USER", plan.user))]
+        insert_before(tail, 0, [gen(ctx.style.line("USER", plan.user))])
     notes = [gen(lead=[f"{ctx.style.indent}# {n}" for n in plan.notes])] if plan.notes else []
-    groups = [preamble, notes + plan.steps, user + tail]
+    groups = [preamble, notes + plan.steps, tail]
     # The runtime's ARGs: those whose variables the rest of the runtime uses.
     used = {
         m.group(1)

@@ -174,7 +174,21 @@ def add_targets(
             (whole_text_edit(df, final_text),),
             data=dict(second.data),
         )
+    if span is not None and not _on_from(df, span):
+        return None
     return _layout(df, project)
+
+
+def _on_from(df: Dockerfile, span: Span) -> bool:
+    """In a multi-stage file the rewrite is offered on the FROM of the builder or of the
+    final stage."""
+    final = df.final_stage
+    if final is None:
+        return False
+    for stage in (builder_of(df, final), final):
+        if stage is not None and stage.from_.start_line <= span.start.line <= stage.from_.end_line:
+            return True
+    return False
 
 
 def _layout(df: Dockerfile, project: Project) -> Refactoring | None:

@@ -404,12 +404,26 @@ class StageContext:
             (i for i, c in enumerate(self.chunks) if c.instr.kind in ("RUN", "COPY", "ADD")),
             default=-1,
         )
+        blanks: list[str] = []  # blank lines above a left-out instruction stay in place
         for i, chunk in enumerate(self.chunks):
             kind = chunk.instr.kind
             if kind in RUNTIME_ONLY or (kind == "USER" and i > last_work):
+                lead = chunk.lead
+                blanks = blanks or lead[: len(lead) - len(_lstrip_blank(lead))]
                 continue
-            items.append(Item(chunk))
+            item = Item(chunk)
+            if blanks and chunk.lead[:1] != [""] and (not chunk.lead or chunk.lead[0].strip()):
+                item.lead = [*blanks, *chunk.lead]
+            blanks = []
+            items.append(item)
         return items
+
+
+def _lstrip_blank(lines: list[str]) -> list[str]:
+    k = 0
+    while k < len(lines) and not lines[k].strip():
+        k += 1
+    return lines[k:]
 
 
 def is_context_copy(instr: Instruction) -> bool:

@@ -99,8 +99,8 @@ def plan(ctx: StageContext) -> Plan | None:
     notes = []
     if packages and image != ctx.base.text:
         notes.append(
-            f"The builder installed {' '.join(packages)}: install here what the app needs "
-            "at run time."
+            f"Only the builder has {' '.join(packages)}: install what the app needs at run "
+            "time here."
         )
     return Plan(
         label="generic",

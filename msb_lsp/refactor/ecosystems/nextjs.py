@@ -6,6 +6,7 @@ it, and starts `server.js` as the `node` user, listening on all interfaces.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from msb_lsp.refactor.ecosystems import Item, Plan, StageContext, exec_form, gen, join, relative
@@ -27,6 +28,9 @@ def detect(ctx: StageContext) -> bool:
         if isinstance(deps, dict) and "next" in deps:
             return True
     if any(ctx.project.exists(name) for name in CONFIGS):
+        return True
+    argv = ctx.argv()
+    if any(a == "next" and b in ("start", "build") for a, b in itertools.pairwise(argv)):
         return True
     return any(_NEXT.search(" ".join(c.body)) for c in ctx.chunks)
 

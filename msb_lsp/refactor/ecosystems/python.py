@@ -129,9 +129,6 @@ def plan(ctx: StageContext) -> Plan | None:
         return None
     style = ctx.style
     items = ctx.builder_items(build_only)
-    first = installs[0][1]
-    manifests = requirement_files(first) if is_requirements_install(first) else []
-    cache_dependencies(ctx, items, manifests, is_requirements_install)
     venv = existing_venv(ctx)
     env_line = None
     if venv is None:
@@ -154,19 +151,30 @@ def plan(ctx: StageContext) -> Plan | None:
             )
         )
         insert_before(items, at, [create])
+    first = installs[0][1]
+    manifests = requirement_files(first) if is_requirements_install(first) else []
+    cache_dependencies(ctx, items, manifests, is_requirements_install)
     steps: list[Item] = []
     if env_line is not None:
         steps.append(gen(env_line))
     steps.append(gen(style.line("COPY", f"--from={ctx.builder} {venv} {venv}")))
-    steps += application(ctx, installs)
+    app = application(ctx, installs)
+    steps += app
+    if all(item.chunk is not None for item in app):
+        # The runtime copies the sources from the context: the builder does not need the
+        # copies that only follow its last install.
+        while items and items[-1].kind in ("COPY", "ADD") and items[-1].chunk is not None:
+            if items[-1].chunk.instr.flag("from") is not None:
+                break
+            items.pop()
     alternatives = runtime_alternatives(ctx.base.ref, ctx.catalog)
     image = next((a for a in alternatives if "slim" in a.split(":", 1)[-1]), ctx.base.text)
     packages = ctx.system_packages()
     notes = []
     if packages:
         notes.append(
-            f"The builder installed {' '.join(packages)}: install here the libraries the "
-            "app needs at run time."
+            f"Only the builder has {' '.join(packages)}: install the run-time libraries "
+            "the app needs here."
         )
     return Plan(
         label="Python",
