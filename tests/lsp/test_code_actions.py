@@ -242,6 +242,37 @@ async def test_ignore_in_file_merges_into_the_check_directive(client: LanguageCl
     assert out.count("check=") == 1
 
 
+async def test_one_ignore_in_file_per_rule_for_several_diagnostics(client: LanguageClient) -> None:
+    text = "FROM alpine:3.19\nMAINTAINER a\nMAINTAINER b\n"
+    uri = open_document(client, text)
+    items = [d for d in await diagnostics(client, uri) if d.code == "MSB304"]
+    assert len(items) == 2
+    rng = lsp.Range(lsp.Position(1, 0), lsp.Position(2, 12))
+    found = await actions(client, uri, items, only=[lsp.CodeActionKind.QuickFix], rng=rng)
+    titles = [a.title for a in found]
+    assert titles.count("Ignore MaintainerDeprecated in this file") == 1
+    assert titles.count("Ignore MaintainerDeprecated for this instruction") == 2
+    assert titles.count("Use the org.opencontainers.image.authors label") == 2
+    second = [a for a in found if a.title.endswith("for this instruction")][1]
+    out = await apply_action(client, text, uri, second)  # type: ignore[arg-type]
+    assert (
+        out == "FROM alpine:3.19\nMAINTAINER a\n# check=skip=MaintainerDeprecated\nMAINTAINER b\n"
+    )
+
+
+async def test_resolve_with_malformed_data_changes_nothing(client: LanguageClient) -> None:
+    uri = open_document(client, APK)
+    await diagnostics(client, uri)
+    for data in (
+        {"kind": "msb-lsp.fix", "uri": uri, "version": 1, "fix": {"title": "x"}},
+        {"kind": "msb-lsp.ignore", "uri": uri, "version": 1, "rule": "nope", "at": [0, 0]},
+        {"kind": "msb-lsp.fix", "uri": "file:///not/open/Dockerfile", "version": 1},
+        "not a dict",
+    ):
+        action = lsp.CodeAction(title="x", kind=lsp.CodeActionKind.QuickFix, data=data)
+        assert (await client.code_action_resolve_async(action)).edit is None
+
+
 FIXABLE = (
     "FROM golang:1.22 AS build\n"
     "RUN go build -o /app .\n"

@@ -123,7 +123,11 @@ def compute_edit(ls: MsbServer, data: Any) -> lsp.WorkspaceEdit | None:
         return None
     if data.get("version") != doc.version:
         return None  # stale: positions computed for another text
-    result = resolver(ls, doc, data)
+    try:
+        result = resolver(ls, doc, data)
+    except Exception:  # malformed data sent back by a client, or a broken resolver
+        log.exception("computing the edit for %s failed", data.get("kind"))
+        return None
     if result is None or isinstance(result, lsp.WorkspaceEdit):
         return result
     edits = list(result)
@@ -142,11 +146,12 @@ def make_action(
     Command for clients without code action literals. None when there is no edit."""
     if not literal_support(ls):
         return lsp.Command(title=title, command=APPLY_COMMAND, arguments=[{**data, "title": title}])
+    preferred_ok = ls.client_supports("text_document.code_action.is_preferred_support", False)
     action = lsp.CodeAction(
         title=title,
         kind=kind,
         diagnostics=diagnostics or None,
-        is_preferred=True if is_preferred else None,
+        is_preferred=True if is_preferred and preferred_ok else None,
     )
     if lazy_edits(ls):
         action.data = data
@@ -232,8 +237,10 @@ def _fallback_fixes(
 
 
 def _actions_for(
-    ls: MsbServer, doc: OpenDocument, diagnostic: lsp.Diagnostic
+    ls: MsbServer, doc: OpenDocument, diagnostic: lsp.Diagnostic, seen: set[Any]
 ) -> list[lsp.CodeAction | lsp.Command]:
+    """The quick fixes for one diagnostic; `seen` collects the "ignore" edits already
+    offered for other diagnostics of the request (one "in this file" per rule)."""
     parsed = fixes_from_data(diagnostic.data)
     version = data_version(diagnostic.data)
     entries: list[tuple[str | None, Pos, list[Fix]]] = []
@@ -261,6 +268,9 @@ def _actions_for(
         if rule is None or doc.kind != FileKind.DOCKERFILE:
             continue
         for scope, fix in _ignore_fixes(doc, rule, start):
+            if fix.edits in seen:
+                continue
+            seen.add(fix.edits)
             data = action_data(doc, IGNORE, rule=rule.name, at=[start.line, start.col], scope=scope)
             action = make_action(ls, fix.title, lsp.CodeActionKind.QuickFix, data, [diagnostic])
             if action is not None:
@@ -285,8 +295,9 @@ def code_actions(
     actions: list[lsp.CodeAction | lsp.Command] = []
     ours = [d for d in params.context.diagnostics if d.source == SOURCE]
     if _wanted(only, lsp.CodeActionKind.QuickFix):
+        seen: set[Any] = set()
         for diagnostic in ours:
-            actions.extend(_actions_for(ls, doc, diagnostic))
+            actions.extend(_actions_for(ls, doc, diagnostic, seen))
     if doc.kind == FileKind.DOCKERFILE and _wanted(only, KIND_FIX_ALL):
         if _explicitly_wanted(only, KIND_FIX_ALL):
             offer = fixable(findings(ls, doc))
