@@ -12,7 +12,7 @@ from msb_lsp.engine.lint import lint
 from msb_lsp.model import parse
 from msb_lsp.model.source import Source
 from msb_lsp.server.convert import col_from_client
-from tests.lsp.support import column, encoding, open_document
+from tests.lsp.support import column, encoding, open_document, uri_for
 
 LINES = [
     "# escape=`",
@@ -262,3 +262,37 @@ async def test_rename_after_an_edit_uses_the_new_version(client: LanguageClient)
     )
     assert edit is not None and edit.changes is not None
     assert sorted(e.range.start.line for e in edit.changes[uri]) == [0, 1, 3]
+
+
+COMPOSE = "services:\n  app:\n    build:\n      context: .\n      target: build\n"
+
+
+async def test_rename_and_references_reach_compose_targets(client: LanguageClient) -> None:
+    folder = uri_for("Dockerfile").rsplit("/", 1)[0]
+    dockerfile, compose = f"{folder}/Dockerfile", f"{folder}/compose.yaml"
+    for uri, text, language in ((dockerfile, TEXT, "dockerfile"), (compose, COMPOSE, "yaml")):
+        client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(
+                    uri=uri, language_id=language, version=1, text=text
+                )
+            )
+        )
+    found = await client.text_document_references_async(
+        lsp.ReferenceParams(
+            text_document=doc_id(dockerfile),
+            position=position(client, 3, "build"),
+            context=lsp.ReferenceContext(include_declaration=False),
+        )
+    )
+    target = lsp.Range(lsp.Position(4, 14), lsp.Position(4, 19))
+    assert lsp.Location(compose, target) in list(found or [])
+    edit = await client.text_document_rename_async(
+        lsp.RenameParams(
+            text_document=doc_id(dockerfile), position=position(client, 3, "build"), new_name="make"
+        )
+    )
+    assert edit is not None and edit.changes is not None
+    assert list(edit.changes[compose]) == [lsp.TextEdit(target, "make")]
+    new_text = apply_edits(client, TEXT, edit.changes[dockerfile])
+    assert finding_keys(new_text) <= finding_keys(TEXT) | finding_keys(TEXT, "build", "make")
