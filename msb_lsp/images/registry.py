@@ -24,9 +24,24 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+else:
+
+    class _LazyHttpx:
+        """httpx is imported on first use: the server starts faster, and a session that
+        never asks a registry never loads it."""
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            import importlib
+
+            module = importlib.import_module("httpx")
+            globals()["httpx"] = module
+            return getattr(module, name)
+
+    httpx = _LazyHttpx()
 
 from msb_lsp.images.platforms import DEFAULT_PLATFORMS, normalize_platform, platform_of
 from msb_lsp.images.reference import DOCKER_HUB, ImageRef
