@@ -48,6 +48,9 @@ class BakeTarget:
 # -- the common part: from target blocks to references ------------------------------------------
 
 
+_MAX_INHERITANCE = 64  # levels of `inherits` followed
+
+
 def resolve_blocks(blocks: list[BakeTarget], base: Path | None) -> list[TargetRef]:
     by_name: dict[str, BakeTarget] = {}
     for block in blocks:  # blocks with the same name are merged, the later one winning
@@ -58,20 +61,34 @@ def resolve_blocks(blocks: list[BakeTarget], base: Path | None) -> list[TargetRe
             known.attrs.update(block.attrs)
             known.inherits.extend(n for n in block.inherits if n not in known.inherits)
 
-    def effective(name: str, attr: str, seen: frozenset[str]) -> tuple[BakeValue, str] | None:
+    memo: dict[tuple[str, str], tuple[BakeValue, str] | None] = {}
+    active: set[str] = set()
+
+    def lookup(name: str, attr: str, depth: int = 0) -> tuple[BakeValue, str] | None:
+        """The value a block gets for `attr` (its own, else inherited) and the block that
+        writes it. Cycles and absurdly deep chains give None instead of recursing forever."""
+        key = (name, attr)
+        if key in memo:
+            return memo[key]
         block = by_name.get(name)
-        if block is None or name in seen:
+        if block is None or name in active or depth > _MAX_INHERITANCE:
             return None
         if attr in block.attrs:
-            return block.attrs[attr], name
-        for parent in reversed(block.inherits):
-            found = effective(parent, attr, seen | {name})
-            if found is not None:
-                return found
-        return None
+            found: tuple[BakeValue, str] | None = (block.attrs[attr], name)
+        else:
+            found = None
+            active.add(name)
+            for parent in reversed(block.inherits):
+                found = lookup(parent, attr, depth + 1)
+                if found is not None:
+                    break
+            active.discard(name)
+        if not active:  # a result reached through a cycle depends on where it started
+            memo[key] = found
+        return found
 
     order = {name: n for n, name in enumerate(by_name)}
-    found_targets = [(name, effective(name, "target", frozenset())) for name in by_name]
+    found_targets = [(name, lookup(name, "target")) for name in by_name]
     # A block that writes its own target first, so that a value used by several blocks with
     # the same Dockerfile is reported once, as its owner's.
     found_targets.sort(key=lambda item: item[1] is None or item[1][1] != item[0])
@@ -81,9 +98,9 @@ def resolve_blocks(blocks: list[BakeTarget], base: Path | None) -> list[TargetRe
         if found is None:
             continue
         target, owner = found
-        context = effective(name, "context", frozenset())
-        dockerfile = effective(name, "dockerfile", frozenset())
-        inline = effective(name, "dockerfile-inline", frozenset())
+        context = lookup(name, "context")
+        dockerfile = lookup(name, "dockerfile")
+        inline = lookup(name, "dockerfile-inline")
         path, context_path, reason = _paths(
             context[0] if context else None, dockerfile[0] if dockerfile else None, inline, base
         )

@@ -108,6 +108,7 @@ class _Word:
         )
 
 
+_PLAIN_RUN = re.compile(r"[^\s\\'\"$`;&|()<>#]+")
 SEP = "sep"  # a command separator
 REDIRECT = "redirect"
 
@@ -180,8 +181,12 @@ class _Lexer:
                 self.flush()
                 i = self.redirect(i)
             else:
-                self.add(ch, i, quoted=False)
-                i += 1
+                m = _PLAIN_RUN.match(t, i)
+                end = m.end() if m is not None else i + 1
+                word = self.open_word(i)
+                word.chars.extend(_Char(t[k], k, False, False) for k in range(i, end))
+                word.end = end
+                i = end
         self.flush()
         return self.tokens
 
@@ -404,8 +409,10 @@ class BuildCommand:
 def build_commands(
     pieces: Sequence[Piece], joiner: str = "\n", make: bool = False
 ) -> list[BuildCommand]:
-    """Every build command in the shell text made of `pieces`."""
+    """Every build command with a `--target` in the shell text made of `pieces`."""
     vt = _Text(pieces, joiner)
+    if "--target" not in vt.text:
+        return []  # only commands with a target are reported: no need to read the others
     tokens = _Lexer(vt.text, make).run()
     found: list[BuildCommand] = []
     words: list[_Word] = []

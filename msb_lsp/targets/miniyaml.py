@@ -59,13 +59,21 @@ class YMap:
     merges: list[YMap] = field(default_factory=list)  # `<<: *anchor`, in order
     start: Pos = field(default_factory=lambda: Pos(0, 0))
 
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+    _indexed: int = -1  # how many items the index covers
+
+    def own(self, key: str) -> tuple[YScalar, YNode] | None:
+        """The entry written in this mapping (the last one wins, as in most YAML loaders)."""
+        if self._indexed != len(self.items):
+            self._index = {k.value: n for n, (k, _) in enumerate(self.items)}
+            self._indexed = len(self.items)
+        n = self._index.get(key)
+        return self.items[n] if n is not None else None
+
     def item(self, key: str, _seen: frozenset[int] = frozenset()) -> tuple[YScalar, YNode] | None:
-        """The entry for `key`: written here (the last one wins, as in most YAML loaders), else
-        from the merged mappings (the first that has it)."""
-        found = None
-        for k, v in self.items:
-            if k.value == key:
-                found = (k, v)
+        """The entry for `key`: written here, else from the merged mappings (the first that
+        has it)."""
+        found = self.own(key)
         if found is not None:
             return found
         for merged in self.merges:
@@ -138,6 +146,16 @@ def _shift_first_line(node: YNode, seen: set[int]) -> None:
             _shift_first_line(merged, seen)
 
 
+_KEY_END = re.compile(r":(?=[ \t]|$)")
+_COMMENT = re.compile(r"[ \t]#")
+
+
+def _blank(line: str) -> bool:
+    """A line with nothing to read: empty, a comment, a directive or a document marker."""
+    stripped = line.strip()
+    return not stripped or stripped.startswith(("#", "%", "--- ")) or stripped in ("---", "...")
+
+
 def _is_dash(rest: str) -> bool:
     return rest.startswith("-") and (len(rest) == 1 or rest[1] in " \t")
 
@@ -171,25 +189,20 @@ class _Parser:
         self.src = Source(text)
         self.lines = self.src.lines
         self.anchors: dict[str, YNode] = {}
+        self.indents = [len(line) - len(line.lstrip(" ")) for line in self.lines]
+        self.blanks = [_blank(line) for line in self.lines]
 
     # -- lines -----------------------------------------------------------------------------
 
     def indent(self, i: int) -> int:
-        line = self.lines[i]
-        return len(line) - len(line.lstrip(" "))
+        return self.indents[i]
 
     def blank(self, i: int) -> bool:
-        stripped = self.lines[i].strip()
-        return (
-            not stripped
-            or stripped.startswith("#")
-            or stripped.startswith("%")
-            or stripped in ("---", "...")
-            or stripped.startswith("--- ")
-        )
+        return self.blanks[i]
 
     def next_content(self, i: int) -> int:
-        while i < len(self.lines) and self.blank(i):
+        blanks = self.blanks
+        while i < len(blanks) and blanks[i]:
             i += 1
         return i
 
@@ -285,18 +298,17 @@ class _Parser:
             if c < len(line) and line[c] == ":" and (c + 1 == len(line) or line[c + 1] in " \t"):
                 return key, c + 1
             return None
-        c = col
-        while c < len(line):
-            ch = line[c]
-            if ch == "#" and c > col and line[c - 1] in " \t":
-                return None
-            if ch == ":" and (c + 1 == len(line) or line[c + 1] in " \t"):
-                text = line[col:c].rstrip()
-                if not text:
-                    return None
-                return YScalar(text, Span.on_line(i, col, col + len(text)), "plain"), c + 1
-            c += 1
-        return None
+        m = _KEY_END.search(line, col)
+        if m is None:
+            return None
+        c = m.start()
+        comment = _COMMENT.search(line, col, c)
+        if comment is not None:
+            return None
+        text = line[col:c].rstrip()
+        if not text:
+            return None
+        return YScalar(text, Span.on_line(i, col, col + len(text)), "plain"), c + 1
 
     def empty(self, i: int, col: int) -> YScalar:
         """A missing value after `key:` or `-`: its span is the blank that follows, if any."""
