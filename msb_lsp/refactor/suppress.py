@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from msb_lsp.model.checks import parse_check_value
 from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.lexer import DIRECTIVE_RE, KNOWN_DIRECTIVES
 from msb_lsp.model.nodes import Comment, Instruction
@@ -173,6 +174,8 @@ def _merge_check(df: Dockerfile, line: int, hash_col: int, how: Suppression) -> 
     # BuildKit reads the value up to the first space; the rest is a remark.
     config_end = value_start + (rest.index(" ") if " " in rest else len(rest))
     config = raw[value_start:config_end]
+    if parse_check_value(config)[1] is not None:
+        return None  # BuildKit rejects this value already: adding to it would not help
     offset = value_start
     parts = []
     for part in config.split(";"):

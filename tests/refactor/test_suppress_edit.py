@@ -260,6 +260,18 @@ def test_file_refuses_a_fourth_part_in_the_directive() -> None:
     assert ignore_fix(parse(text), f.rule, f.span.start, FILE) is None
 
 
+def test_invalid_check_values_are_not_merged_into() -> None:
+    text = "# check=skip=JSONArgsRecommended;color=red\nFROM alpine:3.19\nMAINTAINER a\n"
+    f = finding(text, "MSB304")
+    assert ignore_fix(parse(text), f.rule, f.span.start, FILE) is None
+    text = "FROM alpine:3.19\n# check=bogus\nMAINTAINER a\n"
+    out = suppressed(text, "MSB304", HERE)
+    assert (
+        out == "FROM alpine:3.19\n# check=bogus\n# check=skip=MaintainerDeprecated\nMAINTAINER a\n"
+    )
+    assert "MSB304" not in codes(out)
+
+
 def test_file_msb_lsp_ignore_file_is_merged_or_added_after_directives() -> None:
     text = "# syntax=docker/dockerfile:1\nFROM alpine:3.19\nRUN apk add curl\n"
     out = suppressed(text, "MSB207", FILE)
