@@ -63,16 +63,12 @@ def group_at(df: Dockerfile, line: int) -> Group | None:
         n = _common(here, other)
         if n == 0:
             continue
+        if not any(i.kind in _WORK for i in here.instructions[1 : n + 1]):
+            continue  # sharing only WORKDIR/ENV lines is not worth a stage
         group = [s for s in members if _common(here, s) >= n]
-        candidate = Group(group, n)
         if best is None or (len(group), n) > (len(best.stages), best.shared):
-            best = candidate
-    if best is None:
-        return None
-    shared = here.instructions[1 : best.shared + 1]
-    if not any(i.kind in _WORK for i in shared):
-        return None
-    if line > shared[-1].end_line:
+            best = Group(group, n)
+    if best is None or line > here.instructions[best.shared].end_line:
         return None
     return best
 

@@ -57,7 +57,8 @@ def is_build(cmd: Command) -> bool:
 
 
 def builder_of(df: Dockerfile, final: Stage) -> Stage | None:
-    """The stage the final stage copies its build from: one that runs a build step."""
+    """The stage the final stage copies its build from: one that runs a build step or
+    installs the dependencies."""
     for ref in final.refs:
         target = ref.target
         if (
@@ -66,7 +67,7 @@ def builder_of(df: Dockerfile, final: Stage) -> Stage | None:
             and target is not None
             and target is not final
             and any(
-                is_build(cmd)
+                is_build(cmd) or dependency_install(cmd) is not None
                 for instr in target.instructions
                 if instr.kind == "RUN"
                 for cmd in script(df, instr).commands
