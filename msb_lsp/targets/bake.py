@@ -48,9 +48,6 @@ class BakeTarget:
 # -- the common part: from target blocks to references ------------------------------------------
 
 
-_MAX_INHERITANCE = 64  # levels of `inherits` followed
-
-
 def resolve_blocks(blocks: list[BakeTarget], base: Path | None) -> list[TargetRef]:
     by_name: dict[str, BakeTarget] = {}
     for block in blocks:  # blocks with the same name are merged, the later one winning
@@ -62,29 +59,36 @@ def resolve_blocks(blocks: list[BakeTarget], base: Path | None) -> list[TargetRe
             known.inherits.extend(n for n in block.inherits if n not in known.inherits)
 
     memo: dict[tuple[str, str], tuple[BakeValue, str] | None] = {}
-    active: set[str] = set()
 
-    def lookup(name: str, attr: str, depth: int = 0) -> tuple[BakeValue, str] | None:
-        """The value a block gets for `attr` (its own, else inherited) and the block that
-        writes it. Cycles and absurdly deep chains give None instead of recursing forever."""
+    def lookup(name: str, attr: str) -> tuple[BakeValue, str] | None:
+        """The value a block gets for `attr` and the block that writes it: its own, else the
+        first found depth-first through `inherits`, the last listed first (bake's order).
+        Iterative, with every block visited once, so cycles and long chains are harmless."""
         key = (name, attr)
         if key in memo:
             return memo[key]
-        block = by_name.get(name)
-        if block is None or name in active or depth > _MAX_INHERITANCE:
-            return None
-        if attr in block.attrs:
-            found: tuple[BakeValue, str] | None = (block.attrs[attr], name)
-        else:
-            found = None
-            active.add(name)
-            for parent in reversed(block.inherits):
-                found = lookup(parent, attr, depth + 1)
-                if found is not None:
+        found: tuple[BakeValue, str] | None = None
+        stack = [name]
+        visited: set[str] = set()
+        while stack:
+            current = stack.pop()
+            if current in visited:
+                continue
+            visited.add(current)
+            known = memo.get((current, attr), False)
+            if known is not False:  # this block's answer was worked out before
+                if known is not None:
+                    found = known  # type: ignore[assignment]
                     break
-            active.discard(name)
-        if not active:  # a result reached through a cycle depends on where it started
-            memo[key] = found
+                continue
+            block = by_name.get(current)
+            if block is None:
+                continue
+            if attr in block.attrs:
+                found = (block.attrs[attr], current)
+                break
+            stack.extend(block.inherits)  # the last one listed is explored first
+        memo[key] = found
         return found
 
     order = {name: n for n, name in enumerate(by_name)}

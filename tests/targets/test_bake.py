@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from msb_lsp.model.span import Span
 from msb_lsp.targets.bake import hcl_targets, json_targets, templated, tokenize_hcl
 from tests.targets.support import span_of
@@ -152,3 +155,22 @@ def test_json_bake_files(tmp_path: Path) -> None:
         ("", Span.on_line(5, 25, 25), tmp_path / "Dockerfile", '"', False),
         ("null", span_of(text, "null", 1), tmp_path / "Dockerfile", "", True),
     ]
+
+
+def test_deep_inheritance_chains_stay_bounded(tmp_path: Path) -> None:
+    blocks = ['target "t0" {\n  target = "x"\n}\n']
+    blocks += [f'target "t{n}" {{\n  inherits = ["t{n - 1}"]\n}}\n' for n in range(1, 400)]
+    blocks += ['target "far" {\n  inherits = ["t399"]\n  context = "far"\n}\n']
+    refs = hcl_targets("".join(blocks), tmp_path / "docker-bake.hcl")
+    # One Dockerfile for the whole chain (reported once, for its owner), another for `far`.
+    assert [(r.origin, r.dockerfile) for r in refs] == [
+        ('bake target "t0"', tmp_path / "Dockerfile"),
+        ('bake target "far" (inherited from "t0")', tmp_path / "far" / "Dockerfile"),
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='target"{}[]=,#/*<-EOT\n $%\\aé🐳', max_size=120))
+def test_hcl_reading_never_raises(text: str) -> None:
+    for ref in hcl_targets(text, Path("/p/docker-bake.hcl")):
+        assert ref.span.start <= ref.span.end

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from msb_lsp.model.span import Span
 from msb_lsp.targets.commands import makefile_targets, script_targets
 from tests.targets.support import span_of, write
@@ -203,3 +206,11 @@ def test_makefile_with_crlf_and_a_bom(tmp_path: Path) -> None:
     text = "\ufeffall:\r\n\tdocker build --target wé .\r\n"
     refs = makefile_targets(text, tmp_path / "Makefile")
     assert [(r.value, r.span) for r in refs] == [("wé", span_of(text, "wé"))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="docker build --target=-f . \\\n'\"$(){}`;&|<>#@\té🐳", max_size=120))
+def test_scripts_and_makefiles_never_raise(text: str) -> None:
+    for reader in (script_targets, makefile_targets):
+        for ref in reader("docker build --target " + text, Path("/p/x")):
+            assert ref.span.start <= ref.span.end
