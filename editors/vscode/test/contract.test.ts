@@ -2,7 +2,8 @@
 // the real file system and PATH) and speak LSP to it: initialize, open a Dockerfile with a
 // stage typo, receive its diagnostics, shutdown, exit.
 //
-// Python: $MSB_LSP_PYTHON, else the repository's .venv (scripts/test.sh creates it). The
+// Python: $MSB_LSP_PYTHON (a virtualenv's python with msb-lsp installed), else the
+// repository's .venv (scripts/test.sh creates it). The
 // bundled case needs bundled/libs (`npm run bundle-python`; `npm run ci` runs it first).
 
 import assert from "node:assert/strict";
@@ -16,8 +17,11 @@ import { DEFAULT_SETTINGS, LaunchEnvironment, LaunchSettings, ServerLaunch, isLa
 
 const EXTENSION_ROOT = resolve(__dirname, "..", "..");
 const REPO = resolve(EXTENSION_ROOT, "..", "..");
-const VENV_BIN = process.platform === "win32" ? join(REPO, ".venv", "Scripts") : join(REPO, ".venv", "bin");
-const PYTHON = process.env.MSB_LSP_PYTHON ?? join(VENV_BIN, process.platform === "win32" ? "python.exe" : "python");
+const PYTHON =
+  process.env.MSB_LSP_PYTHON ??
+  (process.platform === "win32" ? join(REPO, ".venv", "Scripts", "python.exe") : join(REPO, ".venv", "bin", "python"));
+// The environment of that Python: its msb-lsp executable is the `path` and PATH cases.
+const VENV_BIN = dirname(PYTHON);
 const TIMEOUT_MS = 30_000;
 
 const DOCKERFILE = [
