@@ -54,7 +54,8 @@ from msb_lsp.refactor.style import (
 )
 from msb_lsp.rules._runtime import is_base_image_like
 from msb_lsp.rules.base import Edit
-from msb_lsp.rules.build_in_single_stage import build_words
+from msb_lsp.rules.build_in_single_stage import build_in_single_stage
+from msb_lsp.rules.context import RuleContext
 
 TITLE = "Extract builder stage"
 RULES = ("build-in-single-stage", "toolchain-image-in-final-stage")
@@ -156,13 +157,16 @@ def by_commands(ctx: StageContext) -> list[str]:
 
 
 def builds(ctx: StageContext) -> bool:
-    """A build step runs, or the base is an image made only for building."""
+    """The base is an image made only for building, or a build step leaves its toolchain
+    in the image: exactly what `build-in-single-stage` flags (a RUN that builds from
+    source and purges its build dependencies, as official images do, is not worth a
+    builder stage)."""
     ref = ctx.base.ref if ctx.base else None
     if ref is not None and ref.short_name in _ALWAYS_TOOLCHAIN:
         return True
     if ref is not None and ref.short_name == "mcr.microsoft.com/dotnet/sdk":
         return True
-    return any(build_words(cmd) for _, commands in ctx.runs() for cmd in commands)
+    return next(iter(build_in_single_stage(RuleContext(ctx.df))), None) is not None
 
 
 def split_single_stage(
@@ -368,9 +372,7 @@ def size_change(catalog: Catalog, before: str, after: str) -> str:
 def title_for(ctx: StageContext, plan: Plan, snippets: bool = False) -> str:
     assert ctx.base is not None
     title = f"{TITLE}: {size_change(ctx.catalog, ctx.base.text, plan.runtime_base)}"
-    note = plan.note
-    if snippets and plan.note and "copies" in plan.note:
-        note = "choose what the runtime copies"
+    note = "choose what the runtime copies" if snippets and plan.asks else plan.note
     if note:
         title += f" ({note})"
     return title

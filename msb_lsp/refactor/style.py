@@ -1,7 +1,8 @@
 """The file's own style, detected so that refactorings write text that looks like the rest.
 
 What is detected: instruction keyword case, the casing of `AS`, line endings (CRLF or LF),
-the indentation of FROM lines and of the other instructions, how continued commands are
+the indentation of FROM lines and of the other instructions, the separator after the
+keyword (a space or a tab), how continued commands are
 written (`cmd && \\` then an indented next command, or `cmd \\` then `&& next`), the escape
 character, and whether stages are separated by a blank line.
 
@@ -40,6 +41,7 @@ class Style:
     wraps: bool = False  # the file writes chained commands on several lines
     escape: str = "\\"
     blank_between_stages: bool = True
+    sep: str = " "  # between the keyword and its arguments (some files use a tab)
 
     def keyword(self, kind: str) -> str:
         return kind.upper() if self.upper else kind.lower()
@@ -51,21 +53,19 @@ class Style:
     def line(self, kind: str, args: str) -> str:
         """One instruction on one line, indented like the file's instructions."""
         indent = self.from_indent if kind.upper() == "FROM" else self.indent
-        return f"{indent}{self.keyword(kind)} {args}".rstrip()
+        return f"{indent}{self.keyword(kind)}{self.sep}{args}".rstrip()
 
     def from_line(self, image: str, name: str | None = None, flags: str = "") -> str:
-        parts = [self.keyword("FROM")]
-        if flags:
-            parts.append(flags)
+        parts = [flags] if flags else []
         parts.append(image)
         if name:
             parts += [self.as_word, name]
-        return self.from_indent + " ".join(parts)
+        return self.from_indent + self.keyword("FROM") + self.sep + " ".join(parts)
 
     def run(self, commands: list[str], flags: str = "") -> list[str]:
         """A RUN of `commands` chained with `&&`: one line, or one command per line in the
         file's continuation style when the file writes its chains that way."""
-        head = f"{self.indent}{self.keyword('RUN')} " + (f"{flags} " if flags else "")
+        head = f"{self.indent}{self.keyword('RUN')}{self.sep}" + (f"{flags} " if flags else "")
         if len(commands) <= 1 or not self.wraps:
             return [head + " && ".join(commands)]
         cont = self.indent + self.continuation_indent
@@ -149,7 +149,14 @@ def detect(df: Dockerfile) -> Style:
             if above >= 0 and not lines[above].strip():
                 with_blank += 1
         blank = with_blank * 2 >= len(stages) - 1
+    seps: Counter[str] = Counter()
+    for instr in instrs:
+        line = lines[instr.keyword_span.end.line]
+        gap = line[instr.keyword_span.end.col : instr.keyword_span.end.col + 1]
+        if gap in (" ", "\t"):
+            seps[gap] += 1
     return Style(
+        sep=seps.most_common(1)[0][0] if seps else " ",
         upper=is_upper,
         as_upper=as_upper,
         eol=df.source.eol,

@@ -175,14 +175,16 @@ def add_targets(
             (whole_text_edit(df, final_text),),
             data=dict(second.data),
         )
-    if span is not None and not _on_from(df, span):
+    if span is not None and not offered_at(df, span):
         return None
     return _layout(df, project)
 
 
-def _on_from(df: Dockerfile, span: Span) -> bool:
-    """In a multi-stage file the rewrite is offered on the FROM of the builder or of the
-    final stage."""
+def offered_at(df: Dockerfile, span: Span) -> bool:
+    """Where the rewrite is offered: anywhere in a single-stage file, else on the FROM of
+    the builder or of the final stage (cheap: the rewrite itself does not depend on it)."""
+    if len(df.stages) == 1:
+        return True
     final = df.final_stage
     if final is None:
         return False

@@ -495,6 +495,7 @@ class Plan:
     note: str | None = None  # added to the title
     notes: list[str] = field(default_factory=list)  # comment lines above the runtime steps
     keep_shell: bool = False  # SHELL also applies in the runtime (same base image family)
+    asks: bool = False  # the runtime's COPY has tab stops: the user chooses what to copy
 
 
 # -- rewriting commands and caching dependencies -------------------------------------------

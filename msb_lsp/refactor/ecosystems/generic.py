@@ -110,6 +110,7 @@ def plan(ctx: StageContext) -> Plan | None:
         note=note,
         notes=notes,
         keep_shell=image == ctx.base.text,
+        asks=note is not None,
     )
 
 

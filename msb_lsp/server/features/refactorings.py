@@ -4,14 +4,16 @@ The engine (`msb_lsp.refactor.extract`, `targets`, `shared_base`, `name_stage`) 
 each refactoring as plain edits; this module converts them to the client's encoding and
 offers them next to the other code actions (`server.contribute`):
 
-- Extract builder stage: anywhere in a single-stage Dockerfile, or on a selection of
-  instructions in any stage. When the request's context carries a finding the extraction
-  resolves (`build-in-single-stage`, `toolchain-image-in-final-stage`), the action lists it
-  in `diagnostics` (never `isPreferred`: it rewrites the whole file);
+- Extract builder stage: anywhere in a single-stage Dockerfile, and on a selection of
+  instructions in any stage (both are offered when they differ). When the request's
+  context carries a finding the extraction resolves (`build-in-single-stage`,
+  `toolchain-image-in-final-stage`), the action lists it in `diagnostics` (never
+  `isPreferred`: it rewrites the whole file);
 - Add development and production targets; Introduce a shared base stage; Name this stage
   (with the `copy-from-stage-index` finding it resolves).
 
-Edits are computed eagerly (cheap, cached per document version and range). Clients that
+Edits are computed eagerly: what does not depend on the position once per document version,
+the rest once per version and range. Clients that
 announce `workspace.workspaceEdit.snippetEditSupport` (with `documentChanges`) get
 `SnippetTextEdit`s with tab stops where the user must choose what to copy; the others get
 plain edits with a safe default that the title mentions. The build context folder (the
@@ -23,17 +25,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from lsprotocol import types as lsp
 
 from msb_lsp.engine.lint import options_for_path
+from msb_lsp.images.catalog import load_catalog
 from msb_lsp.model.span import Span
 from msb_lsp.refactor.ecosystems import DiskProject, Project
-from msb_lsp.refactor.extract import extract_builder_stage
+from msb_lsp.refactor.ecosystems.generic import extract_selection
+from msb_lsp.refactor.extract import split_single_stage
 from msb_lsp.refactor.name_stage import name_stage
 from msb_lsp.refactor.shared_base import introduce_shared_base
 from msb_lsp.refactor.style import Refactoring
-from msb_lsp.refactor.targets import add_targets
+from msb_lsp.refactor.targets import add_targets, offered_at
 from msb_lsp.rules import find_rule
 from msb_lsp.rules.base import Edit
 from msb_lsp.server.app import MsbServer
@@ -56,17 +61,31 @@ def project_for(ls: MsbServer, doc: OpenDocument) -> Project:
     return DiskProject(options.context_dir or path.parent)
 
 
+def _per_version(doc: OpenDocument, key: str, compute: Callable[[], Refactoring | None]) -> Any:
+    """`compute()` once per document version (the cache is dropped on every change)."""
+    if key not in doc.cache:
+        doc.cache[key] = compute()
+    return doc.cache[key]
+
+
 def refactorings(ls: MsbServer, doc: OpenDocument, span: Span) -> list[Refactoring]:
-    """Every refactoring on offer at `span`, computed once per document version and span."""
+    """Every refactoring on offer at `span`. What does not depend on the position (the
+    split of a single stage, the targets layout) is computed once per document version."""
     key = f"refactorings:{span}"
     cached = doc.cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     df = doc.model
     project = project_for(ls, doc)
+    multi_line = span.start.line != span.end.line
     offers: list[Callable[[], Refactoring | None]] = [
-        lambda: extract_builder_stage(df, span, project),
-        lambda: add_targets(df, span, project),
+        lambda: extract_selection(df, span, project, load_catalog()) if multi_line else None,
+        lambda: _per_version(doc, "refactor:split", lambda: split_single_stage(df, project)),
+        lambda: (
+            _per_version(doc, "refactor:targets", lambda: add_targets(df, None, project))
+            if offered_at(df, span)
+            else None
+        ),
         lambda: introduce_shared_base(df, span),
         lambda: name_stage(df, span),
     ]
@@ -77,7 +96,7 @@ def refactorings(ls: MsbServer, doc: OpenDocument, span: Span) -> list[Refactori
         except Exception:  # one broken refactoring must not hide the others
             log.exception("refactoring failed on %s", doc.uri)
             continue
-        if result is not None:
+        if result is not None and all(r.edits != result.edits for r in found):
             found.append(result)
     doc.cache[key] = found
     return found
