@@ -18,6 +18,7 @@ from msb_lsp.cli.main import main as cli
 from msb_lsp.engine.lint import lint
 from msb_lsp.images.catalog import load_catalog
 from msb_lsp.model import parse
+from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.span import Pos, Span
 from msb_lsp.refactor.ecosystems import DiskProject, Project
 from msb_lsp.refactor.extract import about, extract_builder_stage
@@ -483,3 +484,61 @@ def test_a_selection_of_the_whole_single_stage_is_the_whole_refactoring() -> Non
     whole = extract(text, "go")
     selected = extract(text, "go", selection=_lines(text, 1, 5))
     assert selected.edits == whole.edits
+
+
+# -- real-world Dockerfiles (../shared/corpus, when present) ---------------------------------
+
+
+def _corpus() -> list[str]:
+    from tests.support.paths import SHARED
+
+    if SHARED is None:
+        return []
+    return sorted(p.name for p in (SHARED / "corpus").iterdir() if p.name != "MANIFEST.tsv")
+
+
+@pytest.mark.parametrize("name", _corpus())
+def test_corpus_refactorings_keep_files_valid(name: str, shared_dir: Path) -> None:
+    """Every refactoring on offer leaves a file that parses, gains no error finding, and
+    a split file offers no second split."""
+    from msb_lsp.cli.files import InputError, read_dockerfile
+    from msb_lsp.refactor.extract import split_single_stage
+    from msb_lsp.refactor.name_stage import name_stage
+    from msb_lsp.refactor.targets import add_targets
+
+    try:
+        text = read_dockerfile(shared_dir / "corpus" / name)
+    except InputError:
+        pytest.skip("not a text Dockerfile")
+    df = parse(text)
+    offered: list[Refactoring] = []
+    for found in (split_single_stage(df), add_targets(df)):
+        if found is not None:
+            offered.append(found)
+    for stage in df.stages:
+        line = Span(Pos(stage.from_.start_line, 0), Pos(stage.from_.start_line, 0))
+        offered += [r for r in (introduce_shared_base(df, line), name_stage(df, line)) if r]
+        body = stage.instructions[1:]
+        if len(body) >= 3:
+            selection = Span(Pos(body[1].start_line, 0), Pos(body[-1].end_line + 1, 0))
+            found = extract_builder_stage(df, selection)
+            if found is not None:
+                offered.append(found)
+    if not offered:
+        return
+    before = _fast_error_codes(df)
+    for found in offered:
+        after = parse(apply_edits(text, found.edits))
+        assert after.problems == [] or df.problems, found.title
+        assert _fast_error_codes(after) <= before, found.title
+        if found.title.startswith("Extract builder stage: final base"):
+            assert split_single_stage(after) is None
+
+
+def _fast_error_codes(df: Dockerfile) -> set[str]:
+    """`error_codes` with only the rules whose findings are errors by default."""
+    from msb_lsp.engine.lint import LintConfig
+    from msb_lsp.rules import all_rules
+
+    select = tuple(r.code for r in all_rules() if r.severity is Severity.ERROR)
+    return {f.code for f in lint(df, LintConfig(select=select))}
