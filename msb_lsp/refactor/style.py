@@ -186,9 +186,10 @@ class Placeholder:
 class Refactoring:
     """A refactoring ready to apply: `edits` are plain text and always leave a valid file.
 
-    `snippet_edits` (same spans) is the variant with tab stops for editors that accept
-    snippets in workspace edits, titled `snippet_title`. `rules` names the findings the
-    refactoring resolves, so the editor can show it next to them.
+    `snippet_edits` is the variant with tab stops for editors that accept snippets in
+    workspace edits, titled `snippet_title`: the same number of edits in the same order,
+    where an edit whose text differs from its plain twin is a snippet (escaped). `rules`
+    names the findings the refactoring resolves, so the editor can show it next to them.
     """
 
     title: str

@@ -386,3 +386,31 @@ async def test_snippet_client_gets_plain_edits_without_choices(
     assert apply(snippet_client, text, uri, action) == (
         GOLDEN / "go" / "expected.Dockerfile"
     ).read_text(encoding="utf-8")
+
+
+async def test_snippet_client_gets_one_snippet_for_a_selection(
+    snippet_client: LanguageClient,
+) -> None:
+    text = (
+        "FROM debian:bookworm\n"
+        "WORKDIR /opt/tool\n"
+        "COPY . .\n"
+        "RUN ./configure && make\n"
+        "RUN rm -rf docs\n"
+        'CMD ["./tool"]\n'
+    )
+    uri = open_document(snippet_client, text)
+    selection = lsp.Range(lsp.Position(3, 0), lsp.Position(4, 0))
+    action = titled(
+        await refactor_actions(snippet_client, uri, selection, only=[EXTRACT]),
+        "Extract builder stage: move the selected instructions",
+    )
+    assert action.title.endswith("(choose what to copy back)")
+    assert action.edit is not None and action.edit.document_changes
+    (doc_edit,) = action.edit.document_changes
+    assert isinstance(doc_edit, lsp.TextDocumentEdit)
+    kinds = [type(e).__name__ for e in doc_edit.edits]
+    assert sorted(kinds) == ["SnippetTextEdit", "TextEdit"]
+    result = apply(snippet_client, text, uri, action)
+    assert "COPY --from=builder /opt/tool .\n" in result
+    assert result.startswith("FROM debian:bookworm AS builder\n")

@@ -412,7 +412,7 @@ class StageContext:
                 blanks = blanks or lead[: len(lead) - len(_lstrip_blank(lead))]
                 continue
             item = Item(chunk)
-            if blanks and chunk.lead[:1] != [""] and (not chunk.lead or chunk.lead[0].strip()):
+            if blanks and (not chunk.lead or chunk.lead[0].strip()):
                 item.lead = [*blanks, *chunk.lead]
             blanks = []
             items.append(item)
@@ -443,8 +443,6 @@ def relative(path: str, workdir: str) -> str:
     """How a COPY destination in `workdir` names `path`: `./dist` under it, else absolute."""
     if workdir != "/" and path.startswith(workdir.rstrip("/") + "/"):
         return "./" + path[len(workdir.rstrip("/")) + 1 :]
-    if workdir == "/" and path.startswith("/") and path != "/":
-        return path
     return path
 
 

@@ -236,7 +236,9 @@ def extract_selection(
     title = f"Extract builder stage: move the selected instructions to stage '{name}'"
     snippet_edits = snippet_title = None
     if any(has_placeholders(e.text) for e in edits):
-        snippet_edits = tuple(Edit(e.span, snippet(e.text)) for e in edits)
+        snippet_edits = tuple(
+            Edit(e.span, snippet(e.text) if has_placeholders(e.text) else e.text) for e in edits
+        )
         snippet_title = f"{title} (choose what to copy back)"
     if note:
         title += f" ({note})"

@@ -306,7 +306,7 @@ def manifests(ctx: StageContext, manager: str, install: Command | None) -> list[
     return out
 
 
-def dependency_dest(ctx: StageContext, install_chunk: Chunk | None, runtime_wd: str) -> str:
+def dependency_dest(install_chunk: Chunk | None, runtime_wd: str) -> str:
     wd = install_chunk.workdir if install_chunk is not None else runtime_wd
     return directory_dest(relative(wd, runtime_wd) if wd != runtime_wd else ".")
 
@@ -340,7 +340,7 @@ def plan(ctx: StageContext) -> Plan | None:
     steps: list[Item] = []
     argv = ctx.argv()
     if install is not None:
-        dest = dependency_dest(ctx, install_chunk[0] if install_chunk else None, runtime_wd)
+        dest = dependency_dest(install_chunk[0] if install_chunk else None, runtime_wd)
         steps.append(gen(style.line("COPY", " ".join([*manifests(ctx, manager, install), dest]))))
         commands = [*setup_commands(ctx, manager), *production_install(ctx, manager, install)]
         steps.append(gen(*style.run(commands)))

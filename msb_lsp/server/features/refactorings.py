@@ -126,17 +126,28 @@ def snippet_support(ls: MsbServer) -> bool:
 
 
 def workspace_edit(
-    ls: MsbServer, doc: OpenDocument, edits: Sequence[Edit], snippets: bool = False
+    ls: MsbServer,
+    doc: OpenDocument,
+    edits: Sequence[Edit],
+    snippets: Sequence[Edit] | None = None,
 ) -> lsp.WorkspaceEdit:
+    """The edits in the client's encoding; with `snippets` (the snippet twins of `edits`),
+    the ones that carry tab stops are sent as SnippetTextEdits."""
     conv = doc.converter(ls.encoding)
-    if snippets:
+    if snippets is not None:
         ident = lsp.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
-        snippet_edits: list[lsp.TextEdit | lsp.AnnotatedTextEdit | lsp.SnippetTextEdit] = [
-            lsp.SnippetTextEdit(range=conv.range(e.span), snippet=lsp.StringValue(value=e.text))
-            for e in edits
-        ]
+        mixed: list[lsp.TextEdit | lsp.AnnotatedTextEdit | lsp.SnippetTextEdit] = []
+        for plain, snip in zip(edits, snippets, strict=True):
+            if snip.text == plain.text and snip.span == plain.span:
+                mixed.append(lsp.TextEdit(range=conv.range(plain.span), new_text=plain.text))
+            else:
+                mixed.append(
+                    lsp.SnippetTextEdit(
+                        range=conv.range(snip.span), snippet=lsp.StringValue(value=snip.text)
+                    )
+                )
         return lsp.WorkspaceEdit(
-            document_changes=[lsp.TextDocumentEdit(text_document=ident, edits=snippet_edits)]
+            document_changes=[lsp.TextDocumentEdit(text_document=ident, edits=mixed)]
         )
     text_edits = [lsp.TextEdit(range=conv.range(e.span), new_text=e.text) for e in edits]
     if ls.client_supports("workspace.workspace_edit.document_changes", False):
@@ -167,16 +178,14 @@ def code_actions(ls: MsbServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
             for d in params.context.diagnostics
             if d.source == SOURCE and _rule_of(d) in found.rules
         ]
-        use_snippets = snippets and found.snippet_edits is not None
-        edits = found.snippet_edits if use_snippets else found.edits
-        assert edits is not None
-        title = found.snippet_title if use_snippets and found.snippet_title else found.title
+        twins = found.snippet_edits if snippets else None
+        title = found.snippet_title if twins is not None and found.snippet_title else found.title
         actions.append(
             lsp.CodeAction(
                 title=title,
                 kind=found.kind,
                 diagnostics=related or None,
-                edit=workspace_edit(ls, doc, edits, snippets=use_snippets),
+                edit=workspace_edit(ls, doc, found.edits, twins),
             )
         )
     return actions or None
