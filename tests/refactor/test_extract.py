@@ -347,6 +347,20 @@ def test_go_adds_output_and_cgo_and_converts_a_plain_shell_command() -> None:
     assert "USER 65534:65534" in runtime
 
 
+def test_go_downloads_modules_where_the_manifests_go() -> None:
+    text = "FROM golang:1.22\nCOPY . /go/src/app\nWORKDIR /go/src/app\nRUN go install ./cmd/api\nCMD api\n"
+    result = refactored(text)
+    assert result.startswith(
+        "FROM golang:1.22 AS builder\n"
+        "COPY go.mod go.sum /go/src/app/\n"
+        "RUN cd /go/src/app && go mod download\n"
+        "COPY . /go/src/app\n"
+    )
+    runtime = _runtime(result)
+    assert "COPY --from=builder /go/bin/api /usr/local/bin/api\n" in runtime
+    assert 'CMD ["api"]' in runtime
+
+
 def test_go_with_a_shell_command_or_healthcheck_runs_on_alpine() -> None:
     text = 'FROM golang:1.22-alpine3.19\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nHEALTHCHECK CMD wget -qO- localhost:8080 || exit 1\nCMD ["/app"]\n'
     runtime = _runtime(refactored(text))

@@ -547,8 +547,9 @@ def cache_dependencies(
     that also builds is split after the install. Nothing changes when an install already
     runs before the context copy, when ENV/ARG/WORKDIR/USER/COPY lines sit in between, or
     when the RUN is not a plain `&&` chain. With `add_install` (the lines of an install
-    RUN), a stage that never installs on its own (`go build` fetches modules itself) gets
-    the manifests and that install before the context copy. True when the builder changed.
+    RUN's commands), a stage that never installs on its own (`go build` fetches modules
+    itself) gets the manifests and that install before the context copy (in the folder the
+    manifests go to). True when the builder changed.
     """
     df = ctx.df
     c = next(
@@ -600,7 +601,15 @@ def cache_dependencies(
         for cmd in script(df, it.chunk.instr).commands
     )
     if add_install and not installs:
-        insert_before(items, c, [_manifest_copy(ctx, items[c], manifests), gen(*add_install)])
+        copy = items[c].chunk
+        assert copy is not None and isinstance(copy.instr, CopyInstruction)
+        dest = copy.instr.destination.value if copy.instr.destination else "."
+        where = join(copy.workdir, dest)
+        commands = list(add_install)
+        if where.rstrip("/") != copy.workdir.rstrip("/"):
+            commands.insert(0, f"cd {where}")  # the manifests are not in the working dir
+        install = gen(*ctx.style.run(commands))
+        insert_before(items, c, [_manifest_copy(ctx, items[c], manifests), install])
         return True
     return False
 

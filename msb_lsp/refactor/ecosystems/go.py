@@ -124,9 +124,7 @@ def plan(ctx: StageContext) -> Plan | None:
         manifests.append("go.mod")
         if ctx.project.exists("go.sum") is not False:
             manifests.append("go.sum")
-    cache_dependencies(
-        ctx, items, manifests, is_download, edits, add_install=style.run(["go mod download"])
-    )
+    cache_dependencies(ctx, items, manifests, is_download, edits, add_install=["go mod download"])
     apply_edits(ctx, items, edits)
 
     if prog is None:
