@@ -556,3 +556,23 @@ def _fast_error_codes(df: Dockerfile) -> set[str]:
 
     select = tuple(r.code for r in all_rules() if r.severity is Severity.ERROR)
     return {f.code for f in lint(df, LintConfig(select=select))}
+
+
+def test_the_refactoring_engine_imports_no_lsp_library() -> None:
+    import subprocess
+    import sys
+
+    from tests.support.paths import ROOT
+
+    probe = (
+        "import sys, msb_lsp.refactor.extract, msb_lsp.refactor.targets,"
+        " msb_lsp.refactor.shared_base, msb_lsp.refactor.name_stage,"
+        " msb_lsp.refactor.ecosystems.generic, msb_lsp.refactor.ecosystems.nextjs;"
+        " print('\\n'.join(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    modules = set(result.stdout.split())
+    assert "msb_lsp.refactor.ecosystems.rust" in modules or "msb_lsp.refactor.extract" in modules
+    assert not {m for m in modules if m.split(".")[0] in {"pygls", "lsprotocol"}}
