@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
@@ -107,3 +109,56 @@ async def test_out_of_range_edit_is_clamped_not_lost(client: LanguageClient) -> 
     items = await diagnostics(client, uri, version=2)
     assert [d.code for d in items] == ["MSB001"]
     assert items[0].range.start.line == 1
+
+
+async def test_compose_diagnostics_follow_an_edited_dockerfile(
+    client: LanguageClient, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine:3.19 AS runtime\n")
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  app:\n    build:\n      context: .\n      target: runtime\n")
+    for path, lang in ((dockerfile, "dockerfile"), (compose, "yaml")):
+        client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(
+                    uri=path.as_uri(), language_id=lang, version=1, text=path.read_text()
+                )
+            )
+        )
+    assert [d.code for d in await diagnostics(client, compose.as_uri())] == []
+    previous = None
+    if pull_mode(client):
+        first = await client.text_document_diagnostic_async(
+            lsp.DocumentDiagnosticParams(
+                text_document=lsp.TextDocumentIdentifier(uri=compose.as_uri())
+            )
+        )
+        previous = first.result_id
+    # The stage is renamed in the editor (not on disk): the compose file's target now
+    # names no stage, and a pull must not be answered "unchanged".
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=dockerfile.as_uri(), version=2),
+            content_changes=[
+                lsp.TextDocumentContentChangeWholeDocument(text="FROM alpine:3.19 AS run\n")
+            ],
+        )
+    )
+    codes: list[str | int | None] = []
+    for _ in range(100):
+        if pull_mode(client):
+            report = await client.text_document_diagnostic_async(
+                lsp.DocumentDiagnosticParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=compose.as_uri()),
+                    previous_result_id=previous,
+                )
+            )
+            assert isinstance(report, lsp.RelatedFullDocumentDiagnosticReport)
+            codes = [d.code for d in report.items]
+        else:
+            codes = [d.code for d in client.diagnostics.get(compose.as_uri(), [])]
+        if codes:
+            break
+        await asyncio.sleep(0.05)
+    assert codes == ["MSB401"]

@@ -121,6 +121,11 @@ class _Publisher(DocumentListener):
         self.server = server
         self.pending: dict[str, asyncio.TimerHandle | asyncio.Handle] = {}
         self.cost: dict[str, float] = {}  # seconds the last analysis of the document took
+        # Bumped when a document's diagnostics depend on another document that changed (a
+        # compose file on its Dockerfile): part of the pull result id, so a pull after such a
+        # change is never answered "unchanged".
+        self.dependency_generation: dict[str, int] = {}
+        self._refresh_pending = False
 
     @property
     def pull_mode(self) -> bool:
@@ -143,8 +148,25 @@ class _Publisher(DocumentListener):
         else:
             self.pending[doc.uri] = loop.call_later(debounce, self._fire, doc.uri)
 
+    def dependency_changed(self, doc: OpenDocument) -> None:
+        """Something `doc`'s diagnostics read (another document) changed."""
+        self.dependency_generation[doc.uri] = self.dependency_generation.get(doc.uri, 0) + 1
+        if not self.pull_mode:
+            self.changed(doc)
+        elif not self._refresh_pending and self.server.client_supports(
+            "workspace.diagnostics.refresh_support", False
+        ):
+            # One refresh per burst of edits: the client then pulls every open document.
+            self._refresh_pending = True
+            asyncio.get_running_loop().call_later(0.2, self._refresh)
+
+    def _refresh(self) -> None:
+        self._refresh_pending = False
+        self.server.workspace_diagnostic_refresh(None)
+
     def closed(self, uri: str) -> None:
         self._cancel(uri)
+        self.dependency_generation.pop(uri, None)
         self.cost.pop(uri, None)
         if not self.pull_mode:
             self.server.text_document_publish_diagnostics(
@@ -202,7 +224,8 @@ def register(server: MsbServer) -> None:
         doc = ls.document(params.text_document.uri)
         if doc is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{doc.uri}@{doc.version}#{ls.settings_generation}"
+        deps = publisher.dependency_generation.get(doc.uri, 0)
+        result_id = f"{doc.uri}@{doc.version}#{ls.settings_generation}.{deps}"
         if params.previous_result_id == result_id:
             return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return lsp.RelatedFullDocumentDiagnosticReport(

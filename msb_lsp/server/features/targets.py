@@ -310,7 +310,7 @@ def diagnostics(ls: MsbServer, doc: OpenDocument) -> list[lsp.Diagnostic]:
 
 class _Dependents(DocumentListener):
     """When a Dockerfile is opened, edited, saved or closed, the open documents whose targets
-    refer to it get their diagnostics again (push mode)."""
+    refer to it get their diagnostics again (pushed, or refreshed for pull clients)."""
 
     def __init__(self, server: MsbServer) -> None:
         self.server = server
@@ -324,7 +324,7 @@ class _Dependents(DocumentListener):
             if other.uri == uri or other.kind not in TARGET_KINDS or other.too_large:
                 continue
             if any(r.dockerfile == path for r in target_refs(other)):
-                publisher.changed(other)
+                publisher.dependency_changed(other)
 
     def opened(self, doc: OpenDocument) -> None:
         if doc.kind not in TARGET_KINDS:
