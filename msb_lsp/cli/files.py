@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from msb_lsp.filekinds import FileKind, kind_of
+
 MAX_BYTES = 4 * 1024 * 1024  # far above any real Dockerfile; refuse rather than stall
-DOCKERFILE_PATTERNS = (
-    "Dockerfile",
-    "Dockerfile.*",
-    "*.Dockerfile",
-    "*.dockerfile",
-    "Containerfile",
-    "Containerfile.*",
-)
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".hg", ".svn"}
 
 
@@ -24,9 +17,7 @@ class InputError(Exception):
 
 
 def is_dockerfile_name(name: str) -> bool:
-    return any(fnmatch.fnmatchcase(name, p) for p in DOCKERFILE_PATTERNS) and not name.endswith(
-        (".dockerignore", ".md", ".txt")
-    )
+    return kind_of(name) == FileKind.DOCKERFILE and not name.endswith((".md", ".txt"))
 
 
 def find_dockerfiles(folder: Path) -> Iterator[Path]:

@@ -72,6 +72,16 @@ class Converter:
             position.line, col_from_client(lines[position.line], position.character, self.encoding)
         )
 
+    def pos_inside(self, position: lsp.Position) -> Pos | None:
+        """The engine position of a client position, or None when it lies outside the
+        document (a line past the end, or a column past the end of its line)."""
+        lines = self.source.lines
+        if position.line < 0 or position.line >= len(lines) or position.character < 0:
+            return None
+        if position.character > units(lines[position.line], self.encoding):
+            return None
+        return self.pos(position)
+
     def span(self, rng: lsp.Range) -> Span:
         start, end = self.pos(rng.start), self.pos(rng.end)
         return Span(start, end) if start <= end else Span(end, start)

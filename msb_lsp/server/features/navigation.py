@@ -17,7 +17,7 @@ from msb_lsp.navigate.index import NavIndex, NavSymbol, Occurrence, SymbolKind
 from msb_lsp.navigate.rename import RenameError, plan_rename, prepare_rename
 from msb_lsp.navigate.targets import target_references
 from msb_lsp.server.app import MsbServer
-from msb_lsp.server.convert import Converter, units
+from msb_lsp.server.convert import Converter
 from msb_lsp.server.documents import OpenDocument
 
 INDEX_KEY = "navigate:index"
@@ -46,14 +46,8 @@ def dockerfile(ls: MsbServer, uri: str) -> OpenDocument | None:
 
 
 def position(doc: OpenDocument, conv: Converter, pos: lsp.Position) -> Pos | None:
-    """The engine position of a client position; None when it is outside the document (a
-    line past the end, or a column past the end of its line)."""
-    lines = doc.source.lines
-    if pos.line < 0 or pos.line >= len(lines) or pos.character < 0:
-        return None
-    if pos.character > units(lines[pos.line], conv.encoding):
-        return None
-    return conv.pos(pos)
+    """The engine position of a client position; None when it is outside the document."""
+    return conv.pos_inside(pos)
 
 
 def occurrence_at(

@@ -19,7 +19,7 @@ from msb_lsp.present.markup import Doc
 from msb_lsp.present.stage import stage_hover, summarize_stage
 from msb_lsp.rules.base import Severity
 from msb_lsp.server.app import DocumentListener, MsbServer
-from msb_lsp.server.convert import Converter, units
+from msb_lsp.server.convert import Converter
 from msb_lsp.server.documents import OpenDocument
 from msb_lsp.server.features.diagnostics import SOURCE, register_provider
 from msb_lsp.server.sizes import client_markdown, sizes_of
@@ -83,16 +83,6 @@ def _target_document(ls: MsbServer, uri: str) -> OpenDocument | None:
     return doc
 
 
-def _position(doc: OpenDocument, conv: Converter, pos: lsp.Position) -> Pos | None:
-    """The engine position of a client position inside the document, else None."""
-    lines = doc.source.lines
-    if pos.line < 0 or pos.line >= len(lines) or pos.character < 0:
-        return None
-    if pos.character > units(lines[pos.line], conv.encoding):
-        return None
-    return conv.pos(pos)
-
-
 def _at(
     ls: MsbServer, uri: str, position: lsp.Position
 ) -> tuple[OpenDocument, Converter, Pos, list[TargetRef]] | None:
@@ -103,7 +93,7 @@ def _at(
     if not refs:
         return None
     conv = doc.converter(ls.encoding)
-    at = _position(doc, conv, position)
+    at = conv.pos_inside(position)
     if at is None:
         return None
     return doc, conv, at, refs
