@@ -142,6 +142,9 @@ class Instruction:
     # reuses the instruction unchanged can add them again without re-parsing).
     inner_comments: list[Comment] = field(default_factory=list)
     syntax_problems: list[Problem] = field(default_factory=list)
+    # BuildKit's instruction-level errors for this instruction alone (validate.py), kept
+    # with it for the same reason; None until validated.
+    instruction_problems: list[Problem] | None = None
 
     def flag(self, name: str) -> Flag | None:
         """The last flag of that name (BuildKit uses the last one of a repeated flag)."""

@@ -36,6 +36,7 @@ from msb_lsp.model.nodes import (
     RunInstruction,
     Word,
 )
+from msb_lsp.model.shift import shift_instruction
 from msb_lsp.model.source import BOM, Source
 from msb_lsp.model.span import Pos, Span
 from msb_lsp.model.validate import validate
@@ -100,6 +101,7 @@ class _Parser:
     # -- the line loop ---------------------------------------------------------------
 
     def run(self) -> Dockerfile:
+        self._align()
         lines = self.source.lines
         n = len(lines)
         scanning_directives = True
@@ -162,26 +164,57 @@ class _Parser:
         df.problems.sort(key=lambda p: p.span.start)
         return df
 
+    def _align(self) -> None:
+        """Line alignment with the previous version: how many lines are equal at the top
+        (`_prefix`) and at the bottom (from `_suffix_start` in the new text on), and how far
+        the bottom moved (`_delta`)."""
+        prev_df = self.previous
+        self._prefix = self._suffix_start = 0
+        self._delta = 0
+        if prev_df is None:
+            return
+        old, new = prev_df.source.lines, self.source.lines
+        limit = min(len(old), len(new))
+        p = 0
+        while p < limit and old[p] == new[p]:
+            p += 1
+        s = 0
+        while s < limit - p and old[-1 - s] == new[-1 - s]:
+            s += 1
+        self._prefix = p
+        self._suffix_start = len(new) - s
+        self._delta = len(new) - len(old)
+
     def _reusable(self, line: int, pending: list[Comment]) -> Instruction | None:
-        """The previous version's instruction starting at `line`, if nothing it depends on
-        changed: its own lines, the comment lines above it, and the escape character."""
+        """The previous version's instruction for the one starting at `line`, if nothing it
+        depends on changed: its own lines, the comment lines above it, and the escape
+        character. Instructions below an edit that added or removed lines are moved."""
         prev_df = self.previous
         if prev_df is None or prev_df.escape != self.escape:
             return None
-        prev = prev_df.instruction_starting_at(line)
+        if line >= self._suffix_start:
+            old_start = line - self._delta
+        elif line < self._prefix:
+            old_start = line
+        else:
+            return None
+        prev = prev_df.instruction_starting_at(old_start)
         if prev is None or prev.parent is not None:
             return None
         prev_lines = prev_df.source.lines
-        # An instruction that ran into the end of the file (a trailing continuation, an
-        # unterminated heredoc) could grow when lines are added after it.
-        if prev.end_line >= len(prev_lines) - 1:
+        # Above the edit, the whole instruction must lie above it; and one that ran into the
+        # end of the file (a trailing continuation, an unterminated heredoc) could grow when
+        # lines are added after it.
+        if line < self._prefix and (
+            prev.end_line >= len(prev_lines) - 1 or prev.end_line >= self._prefix
+        ):
             return None
-        lines = self.source.lines
-        end = prev.end_line + 1
-        if lines[line:end] != prev_lines[line:end]:
+        comments = [(c.text, c.span.start.line - line, c.span.start.col) for c in pending]
+        before = [(c.text, c.span.start.line - old_start, c.span.start.col) for c in prev.comments]
+        if comments != before:
             return None
-        if [(c.text, c.span) for c in pending] != [(c.text, c.span) for c in prev.comments]:
-            return None
+        shift_instruction(prev, line - old_start)
+        prev.comments = list(pending)
         prev.stage = None
         return prev
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from msb_lsp.model.span import Pos, Span
 
@@ -23,6 +24,12 @@ class Source:
     line_endings: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
+        if "\r" not in self.text:
+            # The common case, done with C-speed string operations.
+            self.lines = self.text.split("\n")
+            self.line_starts = list(accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
+            self.line_endings = ["\n"] * (len(self.lines) - 1) + [""]
+            return
         lines: list[str] = []
         starts: list[int] = []
         endings: list[str] = []

@@ -166,8 +166,22 @@ INSTRUCTION_CODES = frozenset(
 )
 
 
+class _Sink:
+    """Where the checks of one instruction put their problems (the checks only need
+    `.problems`, so one instruction's problems can be kept with it)."""
+
+    __slots__ = ("problems",)
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+
 def validate(df: Dockerfile) -> None:
-    """Append BuildKit's instruction-level errors to `df.problems`."""
+    """Append BuildKit's instruction-level errors to `df.problems`.
+
+    An instruction's own errors are computed once and kept on it, so an instruction reused
+    by incremental parsing is not checked again.
+    """
     seen_from = False
     for instr in df.instructions:
         if isinstance(instr, FromInstruction):
@@ -180,27 +194,35 @@ def validate(df: Dockerfile) -> None:
                     instr.keyword_span,
                 )
             )
-        _check(df, instr)
-        if isinstance(instr, OnbuildInstruction) and instr.trigger is not None:
-            trigger = instr.trigger
-            if trigger.kind == "ONBUILD":
-                df.problems.append(
-                    Problem(
-                        "onbuild-chain",
-                        "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
-                        trigger.keyword_span,
-                    )
+        if instr.instruction_problems is None:
+            sink = _Sink()
+            _check_with_trigger(sink, instr)
+            instr.instruction_problems = sink.problems
+        df.problems.extend(instr.instruction_problems)
+
+
+def _check_with_trigger(df: _Sink, instr: Instruction) -> None:
+    _check(df, instr)  # type: ignore[arg-type]
+    if isinstance(instr, OnbuildInstruction) and instr.trigger is not None:
+        trigger = instr.trigger
+        if trigger.kind == "ONBUILD":
+            df.problems.append(
+                Problem(
+                    "onbuild-chain",
+                    "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+                    trigger.keyword_span,
                 )
-            elif trigger.kind in ("FROM", "MAINTAINER"):
-                df.problems.append(
-                    Problem(
-                        "onbuild-trigger",
-                        f"{trigger.kind} isn't allowed as an ONBUILD trigger",
-                        trigger.keyword_span,
-                    )
+            )
+        elif trigger.kind in ("FROM", "MAINTAINER"):
+            df.problems.append(
+                Problem(
+                    "onbuild-trigger",
+                    f"{trigger.kind} isn't allowed as an ONBUILD trigger",
+                    trigger.keyword_span,
                 )
-            else:
-                _check(df, trigger)
+            )
+        else:
+            _check(df, trigger)  # type: ignore[arg-type]
 
 
 def _check(df: Dockerfile, instr: Instruction) -> None:

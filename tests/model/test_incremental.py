@@ -29,6 +29,42 @@ def fingerprint(df):  # type: ignore[no-untyped-def]
         [(p.code, p.span) for p in df.problems],
         [(c.text, c.span) for c in df.comments],
         [(r.text, r.status, r.span) for r in df.refs],
+        [_details(i) for i in df.walk()],
+    )
+
+
+def _details(instr):  # type: ignore[no-untyped-def]
+    """Every span inside an instruction, so a badly moved node cannot go unnoticed."""
+    return (
+        instr.args_span,
+        instr.empty_continuation_lines,
+        instr.continuation_lines,
+        [(w.text, w.span) for w in instr.args],
+        [
+            (
+                f.raw,
+                f.span,
+                f.name_span,
+                f.value_span,
+                [(o.key_span, o.value_span) for o in f.options],
+            )
+            for f in instr.flags
+        ],
+        [(v.name, v.span, v.name_span, v.modifier_span, v.word_span) for v in instr.variables],
+        [
+            (h.name, h.marker_span, h.body_span, h.terminator_span, h.body_lines)
+            for h in instr.heredocs
+        ],
+        [(c.text, c.span) for c in instr.comments],
+        [
+            (p.key.span, p.value.span if p.value else None, p.span)
+            for p in getattr(instr, "pairs", [])
+        ],
+        [
+            (w.text, w.span)
+            for w in (getattr(instr, "image", None), getattr(instr, "stage_name", None))
+            if w
+        ],
     )
 
 
