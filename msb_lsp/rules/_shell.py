@@ -345,8 +345,11 @@ def script(df: Dockerfile, instr: Instruction) -> Script:
     # rules (and several lint runs of an unchanged instruction) share one parse.
     # Instructions reused by incremental parsing are the same objects: look them up by
     # identity first (the entry keeps the instruction alive, so its id cannot be reused).
+    # Incremental parsing may move a reused instruction to other lines: the start is part
+    # of the check.
     by_id = _BY_ID.get(id(instr))
-    if by_id is not None and by_id[0] is instr and by_id[1] == df.escape:
+    start = instr.span.start
+    if by_id is not None and by_id[0] is instr and by_id[1] == df.escape and by_id[3] == start:
         return by_id[2]
     key = (df.source.text_at(instr.span), instr.span.start, df.escape, instr.json)
     found = _CACHE.get(key)
@@ -357,12 +360,12 @@ def script(df: Dockerfile, instr: Instruction) -> Script:
         _CACHE[key] = found
     if len(_BY_ID) >= _CACHE_SIZE:
         _BY_ID.pop(next(iter(_BY_ID)))
-    _BY_ID[id(instr)] = (instr, df.escape, found)
+    _BY_ID[id(instr)] = (instr, df.escape, found, start)
     return found
 
 
 _CACHE: dict[tuple[str, Pos, str, bool], Script] = {}
-_BY_ID: dict[int, tuple[Instruction, str, Script]] = {}
+_BY_ID: dict[int, tuple[Instruction, str, Script, Pos]] = {}
 _CACHE_SIZE = 4096
 
 
