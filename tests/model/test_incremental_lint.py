@@ -27,3 +27,23 @@ def test_moved_instructions_give_the_same_findings() -> None:
     incremental = parse(moved, previous=first)
     assert incremental.instructions[1] is first.instructions[1]  # reused, two lines lower
     assert findings(incremental) == findings(parse(moved))
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.model.test_properties import dockerfile_text  # noqa: E402
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), dockerfile_text), min_size=1, max_size=4))
+def test_line_edits_lint_like_a_fresh_parse(edits: list[tuple[int, str]]) -> None:
+    lines = BASE.split("\n")
+    previous = parse(BASE)
+    lint(previous)
+    for line, insert in edits:
+        lines.insert(min(line, len(lines)), insert)
+        text = "\n".join(lines)
+        incremental = parse(text, previous=previous)
+        assert findings(incremental) == findings(parse(text))
+        previous = incremental
