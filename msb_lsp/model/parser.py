@@ -82,8 +82,10 @@ def parse(text: str, previous: Dockerfile | None = None) -> Dockerfile:
     """Parse a whole Dockerfile. Never raises.
 
     With `previous` (the model of the document's last version), instructions whose lines are
-    unchanged and still start on the same line are reused instead of parsed again: typing in
-    one line of a large file re-parses that instruction only.
+    unchanged are reused instead of parsed again (moved in place when lines were added or
+    removed above them): typing in one line of a large file re-parses that instruction only.
+    `previous` is consumed: its instructions now belong to the new model, so pass only a
+    model nobody reads any more.
     """
     return _Parser(text, previous).run()
 

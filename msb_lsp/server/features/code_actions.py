@@ -194,8 +194,14 @@ def lint_text_for(ls: MsbServer, doc: OpenDocument) -> LintText:
 def _resolve_fix_all(ls: MsbServer, doc: OpenDocument, data: dict[str, Any]) -> Sequence[Edit]:
     if doc.kind != FileKind.DOCKERFILE:
         return ()
-    result = fix_all(doc.text, lint_text_for(ls, doc))
-    return diff_edits(doc.text, result.text)
+    # Clients without resolve support get the edit with every code action request: compute
+    # it once per version and settings.
+    key = f"fix-all:{ls.settings_generation}"
+    cached = doc.cache.get(key)
+    if cached is None:
+        result = fix_all(doc.text, lint_text_for(ls, doc))
+        cached = doc.cache[key] = diff_edits(doc.text, result.text)
+    return cached  # type: ignore[no-any-return]
 
 
 register_resolver(FIX, _resolve_fix)
