@@ -19,10 +19,12 @@ from msb_lsp.rules.context import LintOptions
 TRIGGERS = [
     ("StageNameCasing", "FROM alpine AS Builder", 1, "Stage name 'Builder' should be lowercase"),
     ("FromAsCasing", "FROM alpine as builder", 1, "'as' and 'FROM' keywords' casing do not match"),
+    # BuildKit reports the instruction's last line (4); msb-lsp marks the blank line itself
+    # (3), which is what the fix deletes (see the rule's doc page).
     (
         "NoEmptyContinuation",
         "FROM alpine\nRUN apk add curl \\\n\n    git",
-        4,
+        3,
         "Empty continuation line",
     ),
     (
