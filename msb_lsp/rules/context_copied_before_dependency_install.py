@@ -12,12 +12,32 @@ from msb_lsp.rules.context import RuleContext
 
 _PIP = re.compile(r"pip[0-9.]*")
 _WHOLE_CONTEXT = frozenset({".", "./", "./."})
+_INSTALLERS = frozenset(
+    {
+        "npm",
+        "yarn",
+        "pnpm",
+        "bun",
+        "pipenv",
+        "poetry",
+        "uv",
+        "go",
+        "bundle",
+        "composer",
+        "cargo",
+        "dotnet",
+        "mvn",
+        "mvnw",
+    }
+)
 
 
 def dependency_install(cmd: Command) -> tuple[str, int] | None:
     """(ecosystem, number of words naming the step) for a dependency install that reads only
     the manifests: `npm ci`, `pip install -r requirements.txt`, `go mod download`, ..."""
     name = cmd.name
+    if name not in _INSTALLERS and not _PIP.fullmatch(name):
+        return None  # the common case, decided before looking at the words
     values = cmd.values()
     sub = cmd.subcommand()
     first = sub.value if sub is not None else ""

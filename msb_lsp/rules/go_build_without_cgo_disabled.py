@@ -217,7 +217,8 @@ def go_build_without_cgo_disabled(ctx: RuleContext) -> Iterator[Violation]:
         for builder in _sources(ref.target):
             builder_libc = _builder_libc(base_image(ctx, builder))
             for instr in builder.instructions:
-                if not isinstance(instr, RunInstruction):
+                # A cheap text test first: most RUNs never mention go (heredoc bodies too).
+                if not isinstance(instr, RunInstruction) or not _mentions_go(ctx, instr):
                     continue
                 cmds = script(ctx.df, instr).commands
                 for index, cmd in _go_builds(cmds):
@@ -234,6 +235,12 @@ def go_build_without_cgo_disabled(ctx: RuleContext) -> Iterator[Violation]:
                         continue
                     reported.add(key)
                     yield _violation(ctx, runtime, ref, instr, cmd, explicit, builder_libc)
+
+
+def _mentions_go(ctx: RuleContext, instr: RunInstruction) -> bool:
+    if "go" in instr.args_text:
+        return True
+    return any("go" in doc.body for doc in instr.heredocs)
 
 
 def _sources(stage: Stage) -> list[Stage]:
