@@ -9,15 +9,24 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from msb_lsp.config.settings import Settings
 from msb_lsp.engine.suppressions import Suppressions
 from msb_lsp.model.dockerfile import Dockerfile
+from msb_lsp.model.gcpause import paused_gc
+from msb_lsp.model.suggest import Budget, comparison_budget
 from msb_lsp.rules import all_rules
+from msb_lsp.rules._shell import shared_parses
 from msb_lsp.rules.base import Finding, Rule, Severity
 from msb_lsp.rules.context import LintOptions, RuleContext
 
 log = logging.getLogger("msb_lsp.engine")
+
+# The did-you-mean work one lint run may do (`msb_lsp.model.suggest.Budget`; about a second):
+# far more than any real file needs, and a bound for files with thousands of unknown names
+# and thousands of candidates.
+SUGGESTION_BUDGET = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +93,22 @@ def lint(
     options: LintOptions | None = None,
 ) -> list[Finding]:
     """Every finding for the document, ordered by position."""
+    with paused_gc():  # a large file's findings and parses are millions of objects
+        return _lint(df, config, options)
+
+
+def _lint(
+    df: Dockerfile,
+    config: LintConfig | None,
+    options: LintOptions | None,
+) -> list[Finding]:
     config = config or LintConfig()
     ctx = RuleContext(df, options or LintOptions())
     suppressions = Suppressions(df)
     explicitly_selected = set(config.select)
     findings: list[Finding] = []
+    budget = Budget(SUGGESTION_BUDGET)
+    parses: dict[int, Any] = {}  # shell parses of RUNs, shared by the rules of this run
     for rule, severity in selected_rules(config):
         # An experimental rule runs when a `check=experimental=` enables it, or when selected
         # by its own code or name (a category or code prefix does not count).
@@ -96,7 +116,8 @@ def lint(
         if rule.experimental and not (explicit or suppressions.experimental_anywhere(rule)):
             continue
         try:
-            violations = list(rule.check(ctx))
+            with comparison_budget(budget), shared_parses(parses):
+                violations = list(rule.check(ctx))
         except Exception:  # a broken rule must not take the others (or the server) down
             log.exception("rule %s %s failed", rule.code, rule.name)
             continue

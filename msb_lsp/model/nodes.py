@@ -39,10 +39,21 @@ class VarRef:
     braced: bool
     modifier: str | None = None
     modifier_span: Span | None = None
-    word: str | None = None
     word_span: Span | None = None
     # False in RUN/CMD/ENTRYPOINT command text: the shell expands those, not the builder.
     builder_expanded: bool = True
+    # The logical line's text and the word's offsets in it; `word` is cut on demand (a copy
+    # per reference would cost O(n²) memory for `${A:-${A:-...}}` nested n deep).
+    line_text: str = ""
+    word_offsets: tuple[int, int] | None = None
+
+    @property
+    def word(self) -> str | None:
+        """The modifier's word as written (`x` in `${V:-x}`), or None."""
+        if self.word_offsets is None:
+            return None
+        start, end = self.word_offsets
+        return self.line_text[start:end]
 
 
 @dataclass(slots=True, eq=False)

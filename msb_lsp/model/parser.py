@@ -11,6 +11,7 @@ import re
 
 from msb_lsp.model.checks import parse_check_value
 from msb_lsp.model.dockerfile import Dockerfile
+from msb_lsp.model.gcpause import paused_gc
 from msb_lsp.model.lexer import (
     DIRECTIVE_RE,
     KNOWN_DIRECTIVES,
@@ -87,7 +88,8 @@ def parse(text: str, previous: Dockerfile | None = None) -> Dockerfile:
     `previous` is consumed: its instructions now belong to the new model, so pass only a
     model nobody reads any more.
     """
-    return _Parser(text, previous).run()
+    with paused_gc():
+        return _Parser(text, previous).run()
 
 
 class _Parser:
@@ -403,9 +405,10 @@ class _Parser:
                         if v.modifier
                         else None
                     ),
-                    word=v.word,
                     word_span=logical.span(v.word_start, v.word_end) if v.word_start >= 0 else None,
                     builder_expanded=builder,
+                    line_text=logical.text,
+                    word_offsets=(v.word_start, v.word_end) if v.word_start >= 0 else None,
                 )
             )
 

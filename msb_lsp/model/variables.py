@@ -10,6 +10,8 @@ Scope rules (BuildKit reference, "Understand how ARG and FROM interact"):
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,7 +56,10 @@ class VarDef:
 
 @dataclass(slots=True)
 class Scope:
-    vars: dict[str, VarDef] = field(default_factory=dict)
+    """Variables in effect. `vars` is a dict, or for stage scopes a read-only view of the
+    stage chain's history (see `StageScopes`)."""
+
+    vars: MutableMapping[str, VarDef] = field(default_factory=dict)
 
     def lookup(self, name: str) -> VarDef | None:
         found = self.vars.get(name)
@@ -76,17 +81,20 @@ class Expansion:
         return not self.unknown
 
 
-def expand(text: str, scope: Scope, escape: str = "\\") -> Expansion:
+# `${A:-${B:-...}}` deeper than this is left as written (unknown): no real file nests more than
+# a few levels, and each level scans its word again.
+MAX_EXPANSION_DEPTH = 32
+
+
+def expand(text: str, scope: Scope, escape: str = "\\", _depth: int = 0) -> Expansion:
     """Expand `$V`, `${V}` and the `${V:-x}`/`${V:+x}` family; unknowns stay as written."""
-    refs = find_vars(text, escape)
+    refs = find_vars(text, escape, nested=False)  # a word is expanded on its own
     if not refs:
         return Expansion(text, [])
     out: list[str] = []
     unknown: list[str] = []
     pos = 0
     for ref in refs:
-        if ref.start < pos:
-            continue  # nested inside an already handled modifier word
         out.append(text[pos : ref.start])
         pos = ref.end
         definition = scope.lookup(ref.name)
@@ -105,8 +113,11 @@ def expand(text: str, scope: Scope, escape: str = "\\") -> Expansion:
                 if mod in (":-", "-")
                 else (is_set and not (mod == ":+" and empty))
             )
-            if use_word:
-                inner = expand(ref.word or "", scope, escape)
+            if use_word and _depth >= MAX_EXPANSION_DEPTH:
+                unknown.append(ref.name)
+                out.append(text[ref.start : ref.end])
+            elif use_word:
+                inner = expand(ref.word or "", scope, escape, _depth + 1)
                 unknown.extend(inner.unknown)
                 out.append(inner.text)
             else:
@@ -157,33 +168,148 @@ def stage_scopes(df: Dockerfile, stage: Stage) -> list[tuple[Instruction, Scope]
     return StageScopes(df).of(stage)
 
 
+class _History:
+    """The ARG/ENV definitions of a run of stages (a stage, then one stage built on it, ...),
+    each stamped with the position of its instruction in the run. A scope is a view of the
+    history at one position, so a stage of n instructions and v variables costs O(n + v)
+    memory instead of a copy of every variable per instruction (O(n·v)).
+
+    The run continues into the stage built on its last stage that has the most stages built
+    on it in turn; every other stage built there starts a new history whose `parent` is a view
+    of this one where it ended. A lookup therefore crosses O(log n) histories."""
+
+    __slots__ = ("changes", "end", "first", "names", "parent", "stamps")
+
+    def __init__(self, parent: _View | None) -> None:
+        self.parent = parent
+        self.changes: dict[str, list[VarDef]] = {}  # name -> its definitions, oldest first
+        self.stamps: dict[str, list[int]] = {}  # name -> the position of each definition
+        self.names: list[str] = []  # names not seen in `parent`, in first-definition order
+        self.first: list[int] = []  # the position where each of `names` was first defined
+        self.end = 0  # the position after the last instruction applied
+
+
+class _View(MutableMapping[str, VarDef]):
+    """The variables of a history as they were before position `at`, in dict order (the
+    order of first definition along the chain). Only the live view (`at` None: everything
+    applied so far) may be written to, and only while its stage is being computed."""
+
+    __slots__ = ("at", "history")
+
+    def __init__(self, history: _History, at: int | None) -> None:
+        self.history = history
+        self.at = at
+
+    def _levels(self) -> list[tuple[_History, int]]:
+        """(history, how many of its names are visible), from the chain's root down."""
+        levels: list[tuple[_History, int]] = []
+        view: _View | None = self
+        while view is not None:
+            history = view.history
+            count = len(history.names) if view.at is None else bisect_left(history.first, view.at)
+            levels.append((history, count))
+            view = history.parent
+        levels.reverse()
+        return levels
+
+    def get(self, name: str, default: VarDef | None = None) -> VarDef | None:  # type: ignore[override]
+        view: _View | None = self
+        while view is not None:
+            history = view.history
+            stamps = history.stamps.get(name)
+            if stamps:
+                i = len(stamps) if view.at is None else bisect_left(stamps, view.at)
+                if i:
+                    return history.changes[name][i - 1]
+            view = history.parent
+        return default
+
+    def __getitem__(self, name: str) -> VarDef:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        for history, count in self._levels():
+            yield from history.names[:count]
+
+    def __len__(self) -> int:
+        return sum(count for _, count in self._levels())
+
+    def __setitem__(self, name: str, value: VarDef) -> None:
+        history = self.history
+        if self.at is not None:
+            raise TypeError("a stage scope is read-only")
+        if name not in history.stamps and (history.parent is None or name not in history.parent):
+            history.names.append(name)
+            history.first.append(history.end)
+        history.changes.setdefault(name, []).append(value)
+        history.stamps.setdefault(name, []).append(history.end)
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("variables are never removed from a scope")
+
+    def __repr__(self) -> str:
+        return f"_View({dict(self.items())!r})"
+
+
 class StageScopes:
-    """Scopes for a stage chain, computed once per stage and reused by child stages."""
+    """Scopes for the stages of a file, computed once per stage and continued by the stages
+    built on it (a chain of n stages costs O(n), not O(n²)). The scopes of a stage are views
+    of a shared history (see `_History`): treat them as read-only."""
 
     def __init__(self, df: Dockerfile) -> None:
         self.df = df
         self.globals = global_scope(df)
-        self.final: dict[int, Scope] = {}
+        self.final: dict[int, Scope] = {}  # the scope at the end of each stage computed
+        self._scopes: dict[int, list[tuple[Instruction, Scope]]] = {}
+        self._runs: dict[int, tuple[_History, int]] = {}  # stage -> its history, its end there
+        self._heir = _heirs(df)  # stage -> the stage built on it that continues its history
 
     def of(self, stage: Stage) -> list[tuple[Instruction, Scope]]:
-        chain: list[Stage] = []
+        """The scope before each instruction of `stage`."""
+        chain: list[Stage] = []  # the stage and the bases not computed yet, nearest first
         seen: set[int] = set()
         current: Stage | None = stage
-        while current is not None and current.index not in seen:
+        while current is not None and current.index not in self._scopes:
+            if current.index in seen:
+                break  # a cycle (bases are earlier stages, so only a broken model has one)
             seen.add(current.index)
             chain.append(current)
             current = current.base_stage
-        result: list[tuple[Instruction, Scope]] = []
-        scope = Scope()
         for s in reversed(chain):
-            result = []
-            scope = Scope(dict(scope.vars))
-            for instr in s.instructions:
-                result.append((instr, Scope(dict(scope.vars))))
-                self._apply(scope, instr)
-        return result
+            self._compute(s)
+        return list(self._scopes[stage.index])
 
-    def _apply(self, scope: Scope, instr: Instruction) -> None:
+    def _compute(self, stage: Stage) -> None:
+        base = stage.base_stage
+        run = self._runs.get(base.index) if base is not None else None
+        if base is None or run is None:
+            history = _History(None)  # built on an image
+        elif self._heir.get(base.index) is stage and run[0].end == run[1]:
+            history = run[0]
+        else:
+            history = _History(_View(run[0], run[1]))
+        live = Scope(_View(history, None))
+        before = Scope(_View(history, history.end))
+        result: list[tuple[Instruction, Scope]] = []
+        for instr in stage.instructions:
+            result.append((instr, before))
+            changed = isinstance(instr, KeyValueInstruction) and instr.kind in ("ARG", "ENV")
+            if changed:
+                self._apply(live, instr, before)
+            history.end += 1
+            if changed:
+                before = Scope(_View(history, history.end))
+        self._runs[stage.index] = (history, history.end)
+        self._scopes[stage.index] = result
+        self.final[stage.index] = before
+
+    def _apply(self, scope: Scope, instr: Instruction, before: Scope) -> None:
         if not isinstance(instr, KeyValueInstruction):
             return
         escape = self.df.escape
@@ -192,10 +318,25 @@ class StageScopes:
                 _declare_arg(scope, pair, instr, self.globals, "ARG", escape)
         elif instr.kind == "ENV":
             # All pairs of one ENV see the values from before the instruction.
-            before = Scope(dict(scope.vars))
             for pair in instr.pairs:
                 value = expand(pair.value.value, before, escape).text if pair.value else None
                 scope.vars[pair.key.value] = VarDef(pair.key.value, "ENV", value, pair, instr)
+
+
+def _heirs(df: Dockerfile) -> dict[int, Stage]:
+    """For each stage with stages built on it, the one with the most stages built on it in
+    turn (heavy-path decomposition: any chain crosses O(log n) light edges)."""
+    size = [1] * len(df.stages)
+    heir: dict[int, Stage] = {}
+    for stage in reversed(df.stages):
+        base = stage.base_stage
+        if base is None or not 0 <= base.index < stage.index:
+            continue
+        size[base.index] += size[stage.index]
+        best = heir.get(base.index)
+        if best is None or size[stage.index] >= size[best.index]:
+            heir[base.index] = stage  # ties: the earliest stage (this loop goes backwards)
+    return heir
 
 
 def scope_at(df: Dockerfile, instr: Instruction) -> Scope:

@@ -315,9 +315,5 @@ def insert_user_fix(
 
 def scope_of(ctx: RuleContext, instr: Instruction) -> Scope:
     """The ARG/ENV variables in effect when `instr` runs (its stage chain's)."""
-    if instr.stage is None:
-        return Scope()
-    for candidate, scope in ctx.stage_scopes(instr.stage):
-        if candidate is instr:
-            return scope
-    return Scope()
+    scope = ctx.scope_before(instr)
+    return scope if scope is not None else Scope()

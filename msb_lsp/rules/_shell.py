@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from msb_lsp.model.dockerfile import Dockerfile
@@ -347,9 +349,16 @@ def script(df: Dockerfile, instr: Instruction) -> Script:
     # identity first (the entry keeps the instruction alive, so its id cannot be reused).
     # Incremental parsing may move a reused instruction to other lines: the start is part
     # of the check.
-    by_id = _BY_ID.get(id(instr))
     start = instr.span.start
+    run = _RUN.get()  # this lint run's parses (all of them, however many RUNs the file has)
+    if run is not None:
+        entry = run.get(id(instr))
+        if entry is not None and entry[0] is instr and entry[1] == df.escape and entry[3] == start:
+            return entry[2]
+    by_id = _BY_ID.get(id(instr))
     if by_id is not None and by_id[0] is instr and by_id[1] == df.escape and by_id[3] == start:
+        if run is not None:
+            run[id(instr)] = by_id
         return by_id[2]
     key = (df.source.text_at(instr.span), instr.span.start, df.escape, instr.json)
     found = _CACHE.get(key)
@@ -361,12 +370,29 @@ def script(df: Dockerfile, instr: Instruction) -> Script:
     if len(_BY_ID) >= _CACHE_SIZE:
         _BY_ID.pop(next(iter(_BY_ID)))
     _BY_ID[id(instr)] = (instr, df.escape, found, start)
+    if run is not None:
+        run[id(instr)] = _BY_ID[id(instr)]
     return found
 
 
+_Entry = tuple[Instruction, str, Script, Pos]
 _CACHE: dict[tuple[str, Pos, str, bool], Script] = {}
-_BY_ID: dict[int, tuple[Instruction, str, Script, Pos]] = {}
+_BY_ID: dict[int, _Entry] = {}
 _CACHE_SIZE = 4096
+# A file with more RUNs than the caches hold would make every rule parse every RUN again
+# (each rule evicts what the previous one parsed): one lint run keeps all its parses here.
+_RUN: ContextVar[dict[int, _Entry] | None] = ContextVar("msb_lsp_shell_parses", default=None)
+
+
+@contextmanager
+def shared_parses(store: dict[int, _Entry]) -> Iterator[None]:
+    """Inside the block, `script()` keeps every parse in `store` (one lint run: every rule
+    reads each RUN's commands once parsed)."""
+    token = _RUN.set(store)
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
 
 
 def _script(df: Dockerfile, instr: Instruction) -> Script:

@@ -62,7 +62,7 @@ def bare_name_pulled_as_image(ctx: RuleContext) -> Iterator[Violation]:
             continue
         if ref.kind is RefKind.MOUNT and mount_type(mount_of(ref)) in IGNORED_MOUNTS:
             continue
-        if ref.text == "context" or typo_candidates(df, ref):
+        if ref.text == "context" or typo_candidates(ctx, ref):
             continue
         if ref.text == "scratch":
             if ref.kind is RefKind.COPY:

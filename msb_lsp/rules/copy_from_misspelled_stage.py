@@ -8,6 +8,7 @@ edits that replace a reference's value.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.nodes import Flag, RunInstruction
 from msb_lsp.model.span import Span
 from msb_lsp.model.stages import RefKind, RefStatus, Stage, StageRef
-from msb_lsp.model.suggest import near
+from msb_lsp.model.suggest import exhausted, near
 from msb_lsp.rules.base import Category, Edit, Fix, Related, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
 
@@ -109,8 +110,17 @@ def earlier_named_stages(df: Dockerfile, stage: Stage) -> list[Stage]:
     return list(seen.values())
 
 
-def typo_candidates(df: Dockerfile, ref: StageRef) -> list[Stage]:
-    """Earlier stages whose name `ref` most likely misspells, nearest first."""
+def typo_candidates(ctx: RuleContext, ref: StageRef) -> list[Stage]:
+    """Earlier stages whose name `ref` most likely misspells, nearest first. Computed once per
+    reference and lint run: the rules that ask agree, also once the did-you-mean budget of a
+    hostile file is spent."""
+    found = ctx.typo_cache.get(id(ref))
+    if found is None:
+        found = ctx.typo_cache[id(ref)] = _typo_candidates(ctx, ref)
+    return found
+
+
+def _typo_candidates(ctx: RuleContext, ref: StageRef) -> list[Stage]:
     if ref.status is not RefStatus.IMAGE or ref.instruction.kind == "ADD":
         return []
     if ref.kind is RefKind.MOUNT and mount_type(mount_of(ref)) in IGNORED_MOUNTS:
@@ -120,8 +130,13 @@ def typo_candidates(df: Dockerfile, ref: StageRef) -> list[Stage]:
         return []
     if text == "scratch":  # the empty image, never a typo
         return []
-    stages = {s.name: s for s in earlier_named_stages(df, ref.stage) if s.name is not None}
-    return [stages[name] for name in near(text, list(stages))]
+    if exhausted():
+        return []  # the lint run's did-you-mean budget is spent (a hostile file)
+    # The first stage of each name, before this one: a prefix of the file's list, so no
+    # reference walks all stages.
+    count = bisect_left(ctx.first_named_stages, ref.stage.index, key=lambda s: s.index)
+    by_name = ctx.first_named_by_name
+    return [by_name[name] for name in near(text, ctx.first_stage_names[:count])]
 
 
 def misspelled(ctx: RuleContext, kind: RefKind) -> Iterator[Violation]:
@@ -130,7 +145,7 @@ def misspelled(ctx: RuleContext, kind: RefKind) -> Iterator[Violation]:
     for ref in df.refs:
         if ref.kind is not kind:
             continue
-        candidates = typo_candidates(df, ref)
+        candidates = typo_candidates(ctx, ref)
         if not candidates:
             continue
         names = [c.name for c in candidates if c.name is not None]

@@ -108,12 +108,10 @@ def _cgo_setting(ctx: RuleContext, instr: Instruction, cmds: list[Command], inde
     stage = instr.stage
     if stage is None:
         return "?"
-    for candidate, scope in ctx.stage_scopes(stage):
-        if candidate is instr:
-            found = scope.lookup("CGO_ENABLED")
-            if found is not None:
-                return found.value if found.value is not None else "?"
-            break
+    scope = ctx.scope_before(instr)
+    found = scope.lookup("CGO_ENABLED") if scope is not None else None
+    if found is not None:
+        return found.value if found.value is not None else "?"
     # `go env -w CGO_ENABLED=0` in an earlier RUN persists in the stage chain.
     for earlier in chain_instructions(stage):
         if earlier is instr:

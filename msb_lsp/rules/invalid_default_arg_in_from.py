@@ -101,13 +101,17 @@ def _global_defaults(df: Dockerfile) -> dict[str, str]:
     return values
 
 
-def _expand(text: str, values: dict[str, str], escape: str) -> str:
+# Deeper `${A:-${B:-...}}` nesting is not judged (each level scans its word again).
+_MAX_DEPTH = 32
+
+
+def _expand(text: str, values: dict[str, str], escape: str, depth: int = 0) -> str:
     """Shell-lexer expansion where unset variables are empty, as BuildKit's defaults run."""
+    if depth > _MAX_DEPTH:
+        raise _Unknown("nested too deep")
     out: list[str] = []
     pos = 0
-    for ref in find_vars(text, escape):
-        if ref.start < pos:
-            continue  # inside a modifier word handled by the reference around it
+    for ref in find_vars(text, escape, nested=False):  # a word is expanded on its own
         out.append(text[pos : ref.start])
         pos = ref.end
         value = values.get(ref.name)
@@ -117,10 +121,10 @@ def _expand(text: str, values: dict[str, str], escape: str) -> str:
             out.append(value or "")
         elif mod in (":-", "-"):
             use_default = value is None or (mod == ":-" and value == "")
-            out.append(_expand(word, values, escape) if use_default else value or "")
+            out.append(_expand(word, values, escape, depth + 1) if use_default else value or "")
         elif mod in (":+", "+"):
             use_word = value is not None and (mod == "+" or value != "")
-            out.append(_expand(word, values, escape) if use_word else "")
+            out.append(_expand(word, values, escape, depth + 1) if use_word else "")
         else:
             raise _Unknown(mod)
     out.append(text[pos:])

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 
 from msb_lsp.model.nodes import Instruction
-from msb_lsp.model.stages import Stage
 from msb_lsp.rules.base import Category, Edit, Fix, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
 
@@ -59,8 +58,8 @@ def shell_form_cmd_or_entrypoint(ctx: RuleContext) -> Iterator[Violation]:
     receives change from `/bin/sh -c "..."` to the words themselves (usually what was meant).
     """
     for stage in ctx.df.stages:
-        shell_set = _chain_has_shell(stage)
-        entrypoint = _chain_has_entrypoint(stage)
+        shell_set = ctx.base_chain_runs(stage, "SHELL")
+        entrypoint = ctx.base_chain_runs(stage, "ENTRYPOINT")
         for instr in stage.instructions:
             if instr.kind == "SHELL":
                 shell_set = True
@@ -95,20 +94,3 @@ def _fix(instr: Instruction, safe: bool) -> Fix | None:
         return None
     exec_form = "[" + ", ".join(json.dumps(w) for w in words) + "]"
     return Fix("Use the exec form (JSON array)", (Edit(instr.args_span, exec_form),), safe=safe)
-
-
-def _parents(stage: Stage) -> list[Stage]:
-    chain: list[Stage] = []
-    current = stage.base_stage
-    while current is not None and current not in chain and current is not stage:
-        chain.append(current)
-        current = current.base_stage
-    return chain
-
-
-def _chain_has_shell(stage: Stage) -> bool:
-    return any(i.kind == "SHELL" for s in _parents(stage) for i in s.instructions)
-
-
-def _chain_has_entrypoint(stage: Stage) -> bool:
-    return any(i.kind == "ENTRYPOINT" for s in _parents(stage) for i in s.instructions)

@@ -3,12 +3,13 @@ UndefinedVar)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
-from msb_lsp.model.nodes import KeyValueInstruction, VarRef
+from msb_lsp.model.nodes import Instruction, KeyValueInstruction, VarRef
 from msb_lsp.model.span import Span
 from msb_lsp.model.stages import RefStatus, Stage
-from msb_lsp.model.suggest import closest
+from msb_lsp.model.suggest import closest, exhausted
 from msb_lsp.model.variables import PLATFORM_ARGS, Scope
 from msb_lsp.rules.base import Category, Edit, Fix, Related, Severity, Violation, rule
 from msb_lsp.rules.context import RuleContext
@@ -73,8 +74,9 @@ def undefined_variable(ctx: RuleContext) -> Iterator[Violation]:
     (offered as unsafe: it guesses what was meant).
     """
     global_args = {pair.key.value for instr in ctx.df.global_args for pair in instr.pairs}
+    image_may_set = global_args | set(PLATFORM_ARGS)  # names the base image cannot be blamed for
     for stage in ctx.df.stages:
-        image = _base_image(stage)
+        image = _base_image(ctx.chain_root(stage))
         for instr, scope in ctx.stage_scopes(stage):
             if instr.kind in _NOT_CHECKED:
                 continue
@@ -82,36 +84,24 @@ def undefined_variable(ctx: RuleContext) -> Iterator[Violation]:
             if not refs:
                 continue
             # The pairs of one ARG are declared in order: `ARG A=1 B=$A` is fine.
-            earlier: dict[int, set[str]] = {}
-            if instr.kind == "ARG" and isinstance(instr, KeyValueInstruction):
-                names: set[str] = set()
-                for pair in instr.pairs:
-                    if pair.value is not None:
-                        for ref in refs:
-                            if pair.value.span.contains_span(ref.span):
-                                earlier[id(ref)] = set(names)
-                    names.add(pair.key.value)
+            declared_earlier = _declared_earlier(instr, refs)
+            skipped = _unevaluated(refs, scope)
             for ref in refs:
-                if _defined(ref.name, scope) or ref.name in earlier.get(id(ref), ()):
+                if _defined(ref.name, scope) or id(ref) in declared_earlier:
                     continue
-                if not _evaluated(ref, refs, scope):
+                if id(ref) in skipped:
                     continue
                 violation = _violation(ref, scope)
-                if image is not None and ref.name not in global_args | set(PLATFORM_ARGS):
+                if image is not None and ref.name not in image_may_set:
                     violation.severity = Severity.INFO
                     note = f"the base image may set {ref.name} in its ENV (not read offline)"
                     violation.related = (Related(image, note),)
                 yield violation
 
 
-def _base_image(stage: Stage) -> Span | None:
-    """The FROM image span of the stage chain's root when it is an image other than scratch,
+def _base_image(root: Stage) -> Span | None:
+    """The FROM image span of a stage chain's root when it is an image other than scratch,
     whose ENV may define variables."""
-    root = stage
-    seen = {stage.index}
-    while root.base_stage is not None and root.base_stage.index not in seen:
-        root = root.base_stage
-        seen.add(root.index)
     ref = root.base_ref
     image = root.from_.image
     if ref is None or image is None or ref.status is not RefStatus.IMAGE:
@@ -123,25 +113,62 @@ def _defined(name: str, scope: Scope) -> bool:
     return name in scope.vars or name in _ALWAYS_SET
 
 
-def _evaluated(ref: VarRef, refs: list[VarRef], scope: Scope) -> bool:
-    """Whether the shell lexer looks `ref` up at all: a reference inside the word of
-    `${A:-word}` is read only when A is unset, inside `${A:+word}` only when A is set."""
-    for outer in refs:
-        if outer is ref or outer.word_span is None:
-            continue
-        if not outer.word_span.contains_span(ref.span):
-            continue
-        outer_set = _defined(outer.name, scope)
-        if outer.modifier in (":-", "-") and outer_set:
-            return False
-        if outer.modifier in (":+", "+") and not outer_set:
-            return False
-    return True
+def _declared_earlier(instr: Instruction, refs: list[VarRef]) -> set[int]:
+    """The references (by id) in an ARG's values to names an earlier pair of the same ARG
+    declares (`B` in `ARG B=1 C=$B`). Linear: a lookup per reference, not a scan of the pairs
+    (an ARG may declare thousands of names on one line)."""
+    if instr.kind != "ARG" or not isinstance(instr, KeyValueInstruction):
+        return set()
+    first: dict[str, int] = {}  # name -> the first pair declaring it
+    holders: list[tuple[Span, int]] = []  # the values, in order, with their pair's index
+    for k, pair in enumerate(instr.pairs):
+        first.setdefault(pair.key.value, k)
+        if pair.value is not None:
+            holders.append((pair.value.span, k))
+    starts = [span.start for span, _ in holders]
+    found: set[int] = set()
+    for ref in refs:
+        # Values do not overlap: the one holding `ref`, if any, is the last starting before it.
+        i = bisect_right(starts, ref.span.start) - 1
+        if i >= 0 and holders[i][0].contains_span(ref.span):
+            k = holders[i][1]
+            if first.get(ref.name, k) < k:
+                found.add(id(ref))
+    return found
+
+
+def _unevaluated(refs: list[VarRef], scope: Scope) -> set[int]:
+    """The references (by id) the shell lexer never looks up: inside the word of
+    `${A:-word}` when A is set, inside `${A:+word}` when A is unset, at any depth. One pass
+    with a stack of the enclosing references (nesting may be thousands deep)."""
+    skipped: set[int] = set()
+    enclosing: list[tuple[VarRef, bool]] = []  # (reference, its word is skipped)
+    for ref in sorted(refs, key=lambda r: r.span.start):
+        while enclosing and not _word_holds(enclosing[-1][0], ref):
+            enclosing.pop()
+        inside_skipped = bool(enclosing) and enclosing[-1][1]
+        if inside_skipped:
+            skipped.add(id(ref))
+        if ref.word_span is not None:
+            is_set = _defined(ref.name, scope)
+            blocks = (ref.modifier in (":-", "-") and is_set) or (
+                ref.modifier in (":+", "+") and not is_set
+            )
+            enclosing.append((ref, inside_skipped or blocks))
+    return skipped
+
+
+def _word_holds(outer: VarRef, ref: VarRef) -> bool:
+    return outer.word_span is not None and outer.word_span.contains_span(ref.span)
 
 
 def _violation(ref: VarRef, scope: Scope) -> Violation:
-    candidates = [name for name, d in scope.vars.items() if d.value is not None or d.kind == "ENV"]
-    suggestion = closest(ref.name, [*candidates, *_ALWAYS_SET], case_insensitive=False)
+    suggestion = None
+    if not exhausted():  # else the lint run's did-you-mean budget is spent (a hostile file)
+        candidates = [
+            name for name, d in scope.vars.items() if d.value is not None or d.kind == "ENV"
+        ]
+        suggestion = closest(ref.name, [*candidates, *_ALWAYS_SET], case_insensitive=False)
     message = f"Usage of undefined variable '${ref.name}'"
     fix = None
     if suggestion is not None and suggestion != ref.name:

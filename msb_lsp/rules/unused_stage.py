@@ -36,11 +36,12 @@ def built_stages(df: Dockerfile, starts: list[Stage]) -> set[int]:
 
 def target_stage(df: Dockerfile, name: str) -> Stage | None:
     """The stage `--target name` builds: BuildKit keeps the last stage of a name."""
-    found = None
-    for stage in df.stages:
-        if stage.name == name.lower():
-            found = stage
-    return found
+    return target_stages(df).get(name.lower())
+
+
+def target_stages(df: Dockerfile) -> dict[str, Stage]:
+    """Each stage name and the stage `--target` selects with it (the last of that name)."""
+    return {stage.name: stage for stage in df.stages if stage.name is not None}
 
 
 @rule(
@@ -93,17 +94,20 @@ def unused_stage(ctx: RuleContext) -> Iterator[Violation]:
     final = df.final_stage
     if final is None:
         return
+    targets = target_stages(df)  # once: a lookup per stage would be quadratic
     starts = [final]
     for name in ctx.options.targets:
-        stage = target_stage(df, name)
+        stage = targets.get(name.lower())
         if stage is not None:
             starts.append(stage)
     used = built_stages(df, starts)
     users: dict[int, list[Stage]] = {}
+    pairs: set[tuple[int, int]] = set()
     for stage in df.stages:
         for dep in uses(df, stage):
-            if dep is not stage and stage not in users.setdefault(dep.index, []):
-                users[dep.index].append(stage)
+            if dep is not stage and (dep.index, stage.index) not in pairs:
+                pairs.add((dep.index, stage.index))
+                users.setdefault(dep.index, []).append(stage)
     final_text = f"the final stage '{final.name}'" if final.name else "the final stage"
     for stage in df.stages:
         if stage.index in used:
@@ -117,7 +121,7 @@ def unused_stage(ctx: RuleContext) -> Iterator[Violation]:
                 unnecessary=True,
             )
             continue
-        if target_stage(df, stage.name) is not stage:
+        if targets.get(stage.name) is not stage:
             yield Violation(
                 word.span,
                 f"Stage '{stage.name}' is never built: {final_text} does not use it, and "

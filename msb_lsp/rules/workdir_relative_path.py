@@ -52,25 +52,8 @@ def relative_workdir(ctx: RuleContext) -> Iterator[Violation]:
     """
     for stage in ctx.df.stages:
         # A WORKDIR in a base stage was checked there, and anchors this stage too.
-        if not _sets_workdir_before(stage):
+        if not ctx.base_chain_runs(stage, "WORKDIR"):
             yield from _first_workdir(ctx, stage)
-
-
-def _chain(stage: Stage) -> list[Stage]:
-    """The stage and its base stages, the root first."""
-    chain = [stage]
-    current = stage.base_stage
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.base_stage
-    return list(reversed(chain))
-
-
-def _sets_workdir_before(stage: Stage) -> bool:
-    """Whether a base stage of `stage` already ran a WORKDIR."""
-    return any(
-        instr.kind == "WORKDIR" for base in _chain(stage)[:-1] for instr in base.instructions
-    )
 
 
 def _first_workdir(ctx: RuleContext, stage: Stage) -> Iterator[Violation]:
