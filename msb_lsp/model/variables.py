@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from msb_lsp.model.nodes import Instruction, KeyValue, KeyValueInstruction
 from msb_lsp.model.varrefs import find_vars
@@ -168,7 +168,10 @@ def stage_scopes(df: Dockerfile, stage: Stage) -> list[tuple[Instruction, Scope]
     return StageScopes(df).of(stage)
 
 
-class _History:
+V = TypeVar("V")
+
+
+class History(Generic[V]):
     """The ARG/ENV definitions of a run of stages (a stage, then one stage built on it, ...),
     each stamped with the position of its instruction in the run. A scope is a view of the
     history at one position, so a stage of n instructions and v variables costs O(n + v)
@@ -180,30 +183,38 @@ class _History:
 
     __slots__ = ("changes", "end", "first", "names", "parent", "stamps")
 
-    def __init__(self, parent: _View | None) -> None:
+    def __init__(self, parent: ScopeView[V] | None) -> None:
         self.parent = parent
-        self.changes: dict[str, list[VarDef]] = {}  # name -> its definitions, oldest first
+        self.changes: dict[str, list[V]] = {}  # name -> its definitions, oldest first
         self.stamps: dict[str, list[int]] = {}  # name -> the position of each definition
         self.names: list[str] = []  # names not seen in `parent`, in first-definition order
         self.first: list[int] = []  # the position where each of `names` was first defined
         self.end = 0  # the position after the last instruction applied
 
+    def live(self) -> ScopeView[V]:
+        """The view that sees everything so far and takes new definitions."""
+        return ScopeView(self, None)
 
-class _View(MutableMapping[str, VarDef]):
+    def at(self, position: int) -> ScopeView[V]:
+        """The read-only view of the definitions made before `position`."""
+        return ScopeView(self, position)
+
+
+class ScopeView(MutableMapping[str, V]):
     """The variables of a history as they were before position `at`, in dict order (the
     order of first definition along the chain). Only the live view (`at` None: everything
     applied so far) may be written to, and only while its stage is being computed."""
 
     __slots__ = ("at", "history")
 
-    def __init__(self, history: _History, at: int | None) -> None:
+    def __init__(self, history: History[V], at: int | None) -> None:
         self.history = history
         self.at = at
 
-    def _levels(self) -> list[tuple[_History, int]]:
+    def _levels(self) -> list[tuple[History[V], int]]:
         """(history, how many of its names are visible), from the chain's root down."""
-        levels: list[tuple[_History, int]] = []
-        view: _View | None = self
+        levels: list[tuple[History[V], int]] = []
+        view: ScopeView[V] | None = self
         while view is not None:
             history = view.history
             count = len(history.names) if view.at is None else bisect_left(history.first, view.at)
@@ -212,8 +223,8 @@ class _View(MutableMapping[str, VarDef]):
         levels.reverse()
         return levels
 
-    def get(self, name: str, default: VarDef | None = None) -> VarDef | None:  # type: ignore[override]
-        view: _View | None = self
+    def get(self, name: str, default: V | None = None) -> V | None:  # type: ignore[override]
+        view: ScopeView[V] | None = self
         while view is not None:
             history = view.history
             stamps = history.stamps.get(name)
@@ -224,7 +235,7 @@ class _View(MutableMapping[str, VarDef]):
             view = history.parent
         return default
 
-    def __getitem__(self, name: str) -> VarDef:
+    def __getitem__(self, name: str) -> V:
         found = self.get(name)
         if found is None:
             raise KeyError(name)
@@ -240,7 +251,7 @@ class _View(MutableMapping[str, VarDef]):
     def __len__(self) -> int:
         return sum(count for _, count in self._levels())
 
-    def __setitem__(self, name: str, value: VarDef) -> None:
+    def __setitem__(self, name: str, value: V) -> None:
         history = self.history
         if self.at is not None:
             raise TypeError("a stage scope is read-only")
@@ -254,21 +265,20 @@ class _View(MutableMapping[str, VarDef]):
         raise TypeError("variables are never removed from a scope")
 
     def __repr__(self) -> str:
-        return f"_View({dict(self.items())!r})"
+        return f"ScopeView({dict(self.items())!r})"
 
 
 class StageScopes:
     """Scopes for the stages of a file, computed once per stage and continued by the stages
     built on it (a chain of n stages costs O(n), not O(n²)). The scopes of a stage are views
-    of a shared history (see `_History`): treat them as read-only."""
+    of a shared history (see `History`): treat them as read-only."""
 
     def __init__(self, df: Dockerfile) -> None:
         self.df = df
         self.globals = global_scope(df)
         self.final: dict[int, Scope] = {}  # the scope at the end of each stage computed
         self._scopes: dict[int, list[tuple[Instruction, Scope]]] = {}
-        self._runs: dict[int, tuple[_History, int]] = {}  # stage -> its history, its end there
-        self._heir = _heirs(df)  # stage -> the stage built on it that continues its history
+        self._tree: ScopeTree[VarDef] = ScopeTree(df)
 
     def of(self, stage: Stage) -> list[tuple[Instruction, Scope]]:
         """The scope before each instruction of `stage`."""
@@ -286,16 +296,9 @@ class StageScopes:
         return list(self._scopes[stage.index])
 
     def _compute(self, stage: Stage) -> None:
-        base = stage.base_stage
-        run = self._runs.get(base.index) if base is not None else None
-        if base is None or run is None:
-            history = _History(None)  # built on an image
-        elif self._heir.get(base.index) is stage and run[0].end == run[1]:
-            history = run[0]
-        else:
-            history = _History(_View(run[0], run[1]))
-        live = Scope(_View(history, None))
-        before = Scope(_View(history, history.end))
+        history = self._tree.open(stage)
+        live = Scope(history.live())
+        before = Scope(history.at(history.end))
         result: list[tuple[Instruction, Scope]] = []
         for instr in stage.instructions:
             result.append((instr, before))
@@ -304,8 +307,8 @@ class StageScopes:
                 self._apply(live, instr, before)
             history.end += 1
             if changed:
-                before = Scope(_View(history, history.end))
-        self._runs[stage.index] = (history, history.end)
+                before = Scope(history.at(history.end))
+        self._tree.close(stage, history)
         self._scopes[stage.index] = result
         self.final[stage.index] = before
 
@@ -321,6 +324,31 @@ class StageScopes:
             for pair in instr.pairs:
                 value = expand(pair.value.value, before, escape).text if pair.value else None
                 scope.vars[pair.key.value] = VarDef(pair.key.value, "ENV", value, pair, instr)
+
+
+class ScopeTree(Generic[V]):
+    """Scopes (name -> value) of the stages of a file, each starting from the scope its base
+    stage ended with, sharing memory along stage chains (see `History`): open a stage (its
+    base's first), define in `history.live()`, advance `history.end` past each instruction,
+    close it."""
+
+    def __init__(self, df: Dockerfile) -> None:
+        self._ends: dict[int, tuple[History[V], int]] = {}  # stage -> its history, its end
+        self._heir = _heirs(df)  # stage -> the stage built on it that continues its history
+
+    def open(self, stage: Stage) -> History[V]:
+        """The history `stage` writes to: its base's (continued, or seen as it ended)."""
+        base = stage.base_stage
+        run = self._ends.get(base.index) if base is not None else None
+        if base is None or run is None:
+            return History(None)  # built on an image (or a base not opened before)
+        history, end = run
+        if self._heir.get(base.index) is stage and history.end == end:
+            return history
+        return History(history.at(end))
+
+    def close(self, stage: Stage, history: History[V]) -> None:
+        self._ends[stage.index] = (history, history.end)
 
 
 def _heirs(df: Dockerfile) -> dict[int, Stage]:

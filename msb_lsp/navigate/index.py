@@ -24,6 +24,7 @@ Built once per document version; lookups by position are a dict access and a sho
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -36,6 +37,7 @@ from msb_lsp.model.nodes import (
 from msb_lsp.model.source import Source
 from msb_lsp.model.span import Pos, Span
 from msb_lsp.model.stages import RefKind, RefStatus, Stage, StageRef
+from msb_lsp.model.variables import ScopeTree
 from msb_lsp.model.varrefs import find_vars
 
 # Commands the container runs: they see ENV, not ARG.
@@ -286,7 +288,7 @@ class NavIndex:
         defs = _Defs()
         uses: list[tuple[Span, int, Instruction]] = []  # (name span, definition, instruction)
 
-        def use(name: str, span: Span, instr: Instruction, scope: dict[str, int]) -> None:
+        def use(name: str, span: Span, instr: Instruction, scope: Mapping[str, int]) -> None:
             self.var_uses.append(VarUse(name, span, instr, instr.stage))
             d = scope.get(name)
             if d is None:
@@ -295,14 +297,16 @@ class NavIndex:
                 return  # the container never sees build arguments
             uses.append((span, d, instr))
 
-        def uses_in(instr: Instruction, scope: dict[str, int], within: Span | None = None) -> None:
+        def uses_in(
+            instr: Instruction, scope: Mapping[str, int], within: Span | None = None
+        ) -> None:
             for v in instr.variables:
                 if within is None or within.contains_span(v.span):
                     use(v.name, v.name_span, instr, scope)
 
         def declare_args(
             instr: KeyValueInstruction,
-            scope: dict[str, int],
+            scope: MutableMapping[str, int],
             kind: OccurrenceKind,
             globals_: dict[str, int] | None,
         ) -> None:
@@ -334,10 +338,12 @@ class NavIndex:
         globals_: dict[str, int] = {}
         for instr in df.global_args:
             declare_args(instr, globals_, OccurrenceKind.GLOBAL_ARG, None)
-        final: dict[int, dict[str, int]] = {}
+        # Each stage starts from what its base stage ended with; chains share one history (a
+        # copy per stage would be quadratic in a chain of thousands of stages).
+        tree: ScopeTree[int] = ScopeTree(df)
         for stage in df.stages:
-            base = stage.base_stage
-            scope = dict(final[base.index]) if base is not None and base.index in final else {}
+            history = tree.open(stage)
+            scope = history.live()
             for instr in stage.instructions:
                 if instr is stage.from_:
                     uses_in(instr, globals_)
@@ -357,7 +363,8 @@ class NavIndex:
                     uses_in(instr, scope)
                     for name, span in heredoc_variables(df, instr):
                         use(name, span, instr, scope)
-            final[stage.index] = scope
+            history.end += 1
+            tree.close(stage, history)
 
         symbols: dict[int, NavSymbol] = {}
         for i in range(len(defs.parent)):

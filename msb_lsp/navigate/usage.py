@@ -16,6 +16,7 @@ from msb_lsp.model.stages import RefKind, Stage, StageRef, reachable
 from msb_lsp.navigate.index import binds
 
 MAX_USERS = 4  # a lens names at most this many users
+MAX_TARGETS = 4  # ... and at most this many `--target`s
 
 
 @dataclass(slots=True, eq=False)
@@ -25,7 +26,9 @@ class StageUsage:
     refs: list[StageRef] = field(default_factory=list)  # the references from other stages
     final: bool = False
     built_by_default: bool = True
-    targets: list[str] = field(default_factory=list)  # `--target` names that build it
+    # `--target` names that build it, in file order: the first MAX_TARGETS + 1 (one more
+    # than a title shows, so that it can say there are more).
+    targets: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -40,7 +43,9 @@ class StageUsage:
             parts.append("final stage")
         elif not self.built_by_default:
             if self.targets:
-                targets = " or ".join(f"--target {t}" for t in self.targets)
+                targets = " or ".join(f"--target {t}" for t in self.targets[:MAX_TARGETS])
+                if len(self.targets) > MAX_TARGETS:
+                    targets += " or other targets"
                 parts.append(f"not built by default: only with {targets}")
             else:
                 parts.append("never built: nothing uses it and it has no name for --target")
@@ -79,13 +84,36 @@ def stage_usages(df: Dockerfile) -> list[StageUsage]:
                 break
         else:
             usage.users.append((ref.stage, [how]))
-    unbuilt = [u for u in usages if not u.built_by_default]
-    if unbuilt:
-        for stage in df.stages:
-            if stage.name is None or df.stage_named(stage.name) is not stage:
-                continue  # no name, or a duplicate name `--target` does not select
-            built = reachable(df, stage)
-            for usage in unbuilt:
-                if usage.stage.index in built and stage.name not in usage.targets:
-                    usage.targets.append(stage.name)
+    if any(not u.built_by_default for u in usages):
+        _collect_targets(df, usages)
     return usages
+
+
+def _collect_targets(df: Dockerfile, usages: list[StageUsage]) -> None:
+    """The first `--target`s (in file order) that build each stage a plain build skips.
+
+    Each target's stages are walked, but not past a stage that already has all the targets it
+    can show: every stage it needs has them too (any target building it builds them). So each
+    stage is walked at most MAX_TARGETS + 1 times, and thousands of chained stages cost
+    linear time instead of one walk per target."""
+    keep = MAX_TARGETS + 1
+    # A plain build builds these and everything they need: no walk needs to enter them.
+    built = {u.stage.index for u in usages if u.built_by_default}
+    seen_names: set[str] = set()
+    for stage in df.stages:
+        name = stage.name
+        if name is None or name in seen_names:
+            continue  # no name, or a duplicate name `--target` does not select
+        seen_names.add(name)
+        visited: set[int] = set()
+        todo = [stage]
+        while todo:
+            current = todo.pop()
+            if current.index in visited:
+                continue
+            visited.add(current.index)
+            usage = usages[current.index]
+            if current.index in built or len(usage.targets) >= keep:
+                continue
+            usage.targets.append(name)
+            todo.extend(current.dependencies())

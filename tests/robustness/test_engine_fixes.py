@@ -17,6 +17,8 @@ from msb_lsp.model import parse
 from msb_lsp.model.suggest import Budget, closest, comparison_budget, exhausted, near
 from msb_lsp.model.variables import MAX_EXPANSION_DEPTH, Scope, StageScopes, VarDef, expand
 from msb_lsp.model.varrefs import find_vars
+from msb_lsp.navigate.index import NavIndex, SymbolKind
+from msb_lsp.navigate.usage import stage_usages
 from msb_lsp.rules import find_rule
 from msb_lsp.rules.context import LintOptions, RuleContext
 
@@ -264,3 +266,41 @@ def test_undefined_variable_in_deep_nesting_and_long_arg_lines() -> None:
         "Usage of undefined variable '$V0'",
         "Usage of undefined variable '$NOPE'",
     ]
+
+
+# -- navigation: stage usage and the variable index --------------------------------------------
+
+
+def test_stage_usage_names_the_first_targets_and_stays_linear() -> None:
+    # A plain build builds only `final`; every chain stage is built by each later target.
+    count = 3_000
+    text = "FROM alpine AS s0\n" + "".join(f"FROM s{i - 1} AS s{i}\n" for i in range(1, count))
+    usages = stage_usages(parse(text + "FROM alpine AS final\n"))
+    first = usages[0]
+    assert first.targets == ["s0", "s1", "s2", "s3", "s4"]  # MAX_TARGETS + 1 kept
+    assert first.title == (
+        "used by 's1' (FROM) · not built by default: only with --target s0 or --target s1 or "
+        "--target s2 or --target s3 or other targets"
+    )
+    assert usages[count - 1].title == "not built by default: only with --target s2999"
+    assert usages[-1].final and usages[-1].targets == []
+    # Every stage of 3,000 independent ones is its own only target.
+    text = "".join(f"FROM alpine AS s{i}\n" for i in range(count))
+    usages = stage_usages(parse(text))
+    assert [u.targets for u in usages[:-1]] == [[f"s{i}"] for i in range(count - 1)]
+
+
+def test_variable_index_of_a_long_chain_shares_scopes() -> None:
+    count = 3_000
+    text = "FROM alpine AS s0\nENV V0=0\n" + "".join(
+        f"FROM s{i - 1} AS s{i}\nENV V{i}=${{V{i - 1}}}\n" for i in range(1, count)
+    )
+    df = parse(text)
+    index = NavIndex(df)
+    # Each ENV key is written once and read once by the next stage (the last is never read).
+    variables = [s for s in index.symbols if s.kind == SymbolKind.VARIABLE]
+    assert len(variables) == count
+    reads = sorted(len(s.uses) for s in variables)
+    assert reads == [0] + [1] * (count - 1)
+    last_use = index.at(df.instructions[-1].variables[0].name_span.start)
+    assert last_use is not None and last_use.symbol.name == f"V{count - 2}"
