@@ -30,6 +30,25 @@ from msb_lsp.server.documents import DocumentStore, OpenDocument
 log = logging.getLogger("msb_lsp.server")
 
 
+class Refusal(JsonRpcException):
+    """An error answer the user's request earned (a rename to an invalid name): the client
+    shows its message. Features raise a subclass with a CODE; the server log gets no
+    traceback for it (pygls logs every JsonRpcException with one)."""
+
+
+class _QuietRefusals(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, Refusal)
+
+
+def _quiet_refusals() -> None:
+    """Keep expected refusals out of pygls's error log (once per process)."""
+    logger = logging.getLogger("pygls.protocol.json_rpc")
+    if not any(isinstance(f, _QuietRefusals) for f in logger.filters):
+        logger.addFilter(_QuietRefusals())
+
+
 class MsbProtocol(LanguageServerProtocol):
     """Document sync goes to our own store; pygls's copy (split with str.splitlines, which
     also breaks lines on U+2028) would cost a second copy of every edit for nothing."""
@@ -271,6 +290,7 @@ def _wire_shutdown(server: MsbServer) -> None:
 
 
 def create_server() -> MsbServer:
+    _quiet_refusals()
     server = MsbServer()
     for name in _feature_modules():
         module = importlib.import_module(f"msb_lsp.server.features.{name}")

@@ -9,21 +9,20 @@ other features can answer those.
 from __future__ import annotations
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException
 
 from msb_lsp.filekinds import FileKind
 from msb_lsp.model.span import Pos
 from msb_lsp.navigate.index import NavIndex, NavSymbol, Occurrence, SymbolKind
 from msb_lsp.navigate.rename import RenameError, plan_rename, prepare_rename
 from msb_lsp.navigate.targets import target_references
-from msb_lsp.server.app import MsbServer
+from msb_lsp.server.app import MsbServer, Refusal
 from msb_lsp.server.convert import Converter
 from msb_lsp.server.documents import OpenDocument
 
 INDEX_KEY = "navigate:index"
 
 
-class RenameRefused(JsonRpcException):
+class RenameRefused(Refusal):
     """An error response whose message the client shows (LSP `RequestFailed`)."""
 
     CODE = int(lsp.LSPErrorCodes.RequestFailed)
