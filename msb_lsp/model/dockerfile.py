@@ -41,6 +41,24 @@ class Dockerfile:
         self._starts = [i.start_line for i in self.instructions]
         build_stages(self)
 
+    def release(self, keep: set[int] | frozenset[int] = frozenset()) -> None:
+        """Break this dead model's reference cycles (instruction <-> stage), so that plain
+        reference counting frees it at once rather than the cycle collector much later: a
+        server that parses on every keystroke would otherwise hold many dead models.
+        Instructions whose id is in `keep` live on in a newer model and are left alone."""
+        for instr in self.instructions:
+            if id(instr) not in keep:
+                instr.stage = None
+                trigger = getattr(instr, "trigger", None)
+                if trigger is not None:
+                    trigger.stage = None
+        for stage in self.stages:
+            stage.instructions = []
+            stage.refs = []
+            stage.base_ref = None
+        self.stages = []
+        self.refs = []
+
     @property
     def text(self) -> str:
         return self.source.text

@@ -166,6 +166,8 @@ class _Parser:
         )
         validate(df)
         df.problems.sort(key=lambda p: p.span.start)
+        if self.previous is not None:
+            _retire(self.previous, df)
         return df
 
     def _align(self) -> None:
@@ -503,6 +505,11 @@ class _Parser:
                     terminator_span=None,
                 )
             )
+
+
+def _retire(old: Dockerfile, new: Dockerfile) -> None:
+    """Release the consumed model, except the instructions the new one took over."""
+    old.release(keep={id(i) for i in new.instructions})
 
 
 def _reject_constant(name: str) -> None:

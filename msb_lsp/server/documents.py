@@ -76,8 +76,18 @@ class OpenDocument:
         self.version = version
         self._source = None
         if self._model is not None:
+            if self._previous_model is not None:
+                self._previous_model.release()  # two edits without a parse in between
             self._previous_model = self._model
         self._model = None
+        self.cache = {}
+
+    def release(self) -> None:
+        """Free the models of a closed document promptly (see Dockerfile.release)."""
+        for model in (self._model, self._previous_model):
+            if model is not None:
+                model.release()
+        self._model = self._previous_model = None
         self.cache = {}
 
 
@@ -129,4 +139,7 @@ class DocumentStore:
         return doc
 
     def close(self, uri: str) -> OpenDocument | None:
-        return self.docs.pop(uri, None)
+        doc = self.docs.pop(uri, None)
+        if doc is not None:
+            doc.release()
+        return doc
