@@ -66,7 +66,20 @@ def unknown_selectors(keys: Iterable[str]) -> list[str]:
 
 
 def selected_rules(config: LintConfig) -> list[tuple[Rule, Severity]]:
-    """The rules to run, each with its configured severity."""
+    """The rules to run, each with its configured severity (worked out once per config)."""
+    key = (config.select, config.ignore, tuple(sorted(config.severity.items())))
+    found = _SELECTED.get(key)
+    if found is None:
+        if len(_SELECTED) > 64:
+            _SELECTED.clear()
+        found = _SELECTED[key] = _select(config)
+    return found
+
+
+_SELECTED: dict[tuple[object, ...], list[tuple[Rule, Severity]]] = {}
+
+
+def _select(config: LintConfig) -> list[tuple[Rule, Severity]]:
     chosen: list[tuple[Rule, Severity]] = []
     for rule in all_rules():
         if config.select:
@@ -109,43 +122,54 @@ def _lint(
     findings: list[Finding] = []
     budget = Budget(SUGGESTION_BUDGET)
     parses: dict[int, Any] = {}  # shell parses of RUNs, shared by the rules of this run
-    for rule, severity in selected_rules(config):
-        # An experimental rule runs when a `check=experimental=` enables it, or when selected
-        # by its own code or name (a category or code prefix does not count).
-        explicit = rule.experimental and any(names(rule, k) for k in explicitly_selected)
-        if rule.experimental and not (explicit or suppressions.experimental_anywhere(rule)):
-            continue
-        try:
-            with comparison_budget(budget), shared_parses(parses):
-                violations = list(rule.check(ctx))
-        except Exception:  # a broken rule must not take the others (or the server) down
-            log.exception("rule %s %s failed", rule.code, rule.name)
-            continue
-        for v in violations:
-            instr = df.instruction_at(v.span.start)
-            if suppressions.is_suppressed(rule, instr):
-                continue
-            if rule.experimental and not (
-                explicit or suppressions.experimental_enabled(rule, instr)
-            ):
-                continue
-            level = v.severity or severity
-            if suppressions.raises_to_error(rule, instr):
-                level = Severity.ERROR
-            findings.append(
-                Finding(
-                    rule=rule,
-                    span=v.span,
-                    message=v.message,
-                    severity=level,
-                    fixes=v.all_fixes,
-                    related=v.related,
-                    unnecessary=v.unnecessary,
-                    deprecated=v.deprecated,
-                )
-            )
+    with comparison_budget(budget), shared_parses(parses):
+        for rule, severity in selected_rules(config):
+            _run_rule(ctx, rule, severity, suppressions, explicitly_selected, findings)
     findings.sort(key=lambda f: (f.span.start, f.rule.code))
     return findings
+
+
+def _run_rule(
+    ctx: RuleContext,
+    rule: Rule,
+    severity: Severity,
+    suppressions: Suppressions,
+    explicitly_selected: set[str],
+    findings: list[Finding],
+) -> None:
+    """Run one rule and add its findings that no comment suppresses."""
+    df = ctx.df
+    # An experimental rule runs when a `check=experimental=` enables it, or when selected
+    # by its own code or name (a category or code prefix does not count).
+    explicit = rule.experimental and any(names(rule, k) for k in explicitly_selected)
+    if rule.experimental and not (explicit or suppressions.experimental_anywhere(rule)):
+        return
+    try:
+        violations = list(rule.check(ctx))
+    except Exception:  # a broken rule must not take the others (or the server) down
+        log.exception("rule %s %s failed", rule.code, rule.name)
+        return
+    for v in violations:
+        instr = df.instruction_at(v.span.start)
+        if suppressions.is_suppressed(rule, instr):
+            continue
+        if rule.experimental and not (explicit or suppressions.experimental_enabled(rule, instr)):
+            continue
+        level = v.severity or severity
+        if suppressions.raises_to_error(rule, instr):
+            level = Severity.ERROR
+        findings.append(
+            Finding(
+                rule=rule,
+                span=v.span,
+                message=v.message,
+                severity=level,
+                fixes=v.all_fixes,
+                related=v.related,
+                unnecessary=v.unnecessary,
+                deprecated=v.deprecated,
+            )
+        )
 
 
 def options_for_path(path: Path | None, settings: Settings) -> LintOptions:
