@@ -297,12 +297,9 @@ class NavIndex:
                 return  # the container never sees build arguments
             uses.append((span, d, instr))
 
-        def uses_in(
-            instr: Instruction, scope: Mapping[str, int], within: Span | None = None
-        ) -> None:
+        def uses_in(instr: Instruction, scope: Mapping[str, int]) -> None:
             for v in instr.variables:
-                if within is None or within.contains_span(v.span):
-                    use(v.name, v.name_span, instr, scope)
+                use(v.name, v.name_span, instr, scope)
 
         def declare_args(
             instr: KeyValueInstruction,
@@ -312,8 +309,21 @@ class NavIndex:
         ) -> None:
             """ARG pairs in order: a default sees the pairs before it; an ARG does not replace
             an ENV of the same name (ENV wins), but is linked to it."""
+            # One walk over the variables (in source order) for all pairs: an ARG with
+            # thousands of pairs stays linear.
+            variables = sorted(instr.variables, key=lambda v: v.span.start)
+            next_var = 0
             for pair in instr.pairs:
-                uses_in(instr, scope, pair.span)
+                while (
+                    next_var < len(variables) and variables[next_var].span.start < pair.span.start
+                ):
+                    next_var += 1
+                while next_var < len(variables) and pair.span.contains_span(
+                    variables[next_var].span
+                ):
+                    v = variables[next_var]
+                    use(v.name, v.name_span, instr, scope)
+                    next_var += 1
                 name = pair.key.value
                 redeclared = None
                 if globals_ is not None and pair.value is None:

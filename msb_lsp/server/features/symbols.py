@@ -132,16 +132,26 @@ def encode(
     lines = conv.source.lines
     line_text = ""
     line_no = -1
+    ascii_line = True
+    # On a non-ASCII line, tokens come in order: count units from the previous token on, so
+    # a long line costs one pass, not one pass per token.
+    cursor = cursor_units = 0
     for tok in tokens:
         if tok.line < first or (last is not None and tok.line > last):
             continue
         if tok.line != line_no:
             line_no = tok.line
             line_text = lines[tok.line]
-        if line_text.isascii():
+            ascii_line = line_text.isascii()
+            cursor = cursor_units = 0
+        if ascii_line:
             start, end = tok.start, tok.end
         else:
-            start = units(line_text[: tok.start], conv.encoding)
+            if tok.start < cursor:
+                cursor = cursor_units = 0
+            cursor_units += units(line_text[cursor : tok.start], conv.encoding)
+            cursor = tok.start
+            start = cursor_units
             end = start + units(line_text[tok.start : tok.end], conv.encoding)
         modifiers = 0
         for m in tok.modifiers:
