@@ -8,7 +8,7 @@ from pathlib import Path
 
 from msb_lsp.filekinds import FileKind, kind_of
 
-MAX_BYTES = 4 * 1024 * 1024  # far above any real Dockerfile; refuse rather than stall
+MAX_BYTES = 2 * 1024 * 1024  # far above any real Dockerfile; refuse rather than stall
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".hg", ".svn"}
 
 
@@ -28,11 +28,13 @@ def find_dockerfiles(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def decode(data: bytes, label: str) -> str:
-    """Dockerfile text from bytes: refuses binary content, invalid UTF-8 and huge files."""
+def decode(data: bytes, label: str, size: int | None = None) -> str:
+    """Dockerfile text from bytes: refuses binary content, invalid UTF-8 and huge files.
+
+    `size` is the whole file's size when only its first `MAX_BYTES + 1` bytes were read."""
     if len(data) > MAX_BYTES:
         raise InputError(
-            f"{label}: file too large ({len(data) / 1e6:.1f} MB; "
+            f"{label}: file too large ({max(size or 0, len(data)) / 1e6:.1f} MB; "
             f"the limit is {MAX_BYTES / 1e6:.0f} MB)"
         )
     if b"\x00" in data[:8192]:
@@ -49,6 +51,7 @@ def read_dockerfile(path: Path) -> str:
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise InputError(f"{path}: no such file or directory") from None
     except IsADirectoryError:
@@ -57,4 +60,4 @@ def read_dockerfile(path: Path) -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode(data, str(path))
+    return decode(data, str(path), size)

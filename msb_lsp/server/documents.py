@@ -21,7 +21,7 @@ from msb_lsp.server.convert import Converter
 
 log = logging.getLogger("msb_lsp.server")
 
-MAX_CHARS = 4 * 1024 * 1024  # beyond this a document is kept but not analysed
+MAX_CHARS = 2 * 1024 * 1024  # beyond this a document is kept but not analysed (real ones are KBs)
 
 
 @dataclass(eq=False)

@@ -20,7 +20,7 @@ from msb_lsp.filekinds import FileKind
 from msb_lsp.rules.base import Finding, Severity
 from msb_lsp.server.app import DocumentListener, MsbServer
 from msb_lsp.server.convert import Converter
-from msb_lsp.server.documents import OpenDocument
+from msb_lsp.server.documents import MAX_CHARS, OpenDocument
 
 log = logging.getLogger("msb_lsp.server")
 
@@ -102,7 +102,10 @@ def diagnostics_for(ls: MsbServer, doc: OpenDocument) -> list[lsp.Diagnostic]:
 def _too_large(doc: OpenDocument) -> lsp.Diagnostic:
     return lsp.Diagnostic(
         range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
-        message=f"msb-lsp does not analyse documents over 4 MB ({len(doc.text) / 1e6:.1f} MB)",
+        message=(
+            f"msb-lsp does not analyse documents over {MAX_CHARS / 1e6:.0f} MB "
+            f"({len(doc.text) / 1e6:.1f} MB)"
+        ),
         severity=lsp.DiagnosticSeverity.Information,
         source=SOURCE,
     )
