@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import importlib
 import inspect
 import logging
@@ -16,10 +18,11 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.capabilities import get_capability
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.feature_manager import is_thread_function
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.language_server import lsp_method
+from pygls.protocol.language_server import _prepare_command_arguments, lsp_method
 
 from msb_lsp import __version__
 from msb_lsp.config.project import find_project_config
@@ -67,6 +70,39 @@ class MsbProtocol(LanguageServerProtocol):
     def lsp_text_document__did_close(self, params: lsp.DidCloseTextDocumentParams):  # type: ignore[no-untyped-def,override]
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
+
+    @lsp_method(lsp.WORKSPACE_EXECUTE_COMMAND)
+    async def lsp_workspace__execute_command(self, params: lsp.ExecuteCommandParams) -> Any:  # type: ignore[override]
+        """Run a command in the request's own task, so that `$/cancelRequest` reaches it.
+
+        pygls runs a command as a second task that a cancellation does not reach: the client
+        was told "cancelled" while the command went on (and could still ask it to apply an
+        edit)."""
+        handler = self.fm.commands.get(params.command)
+        if handler is None:
+            raise JsonRpcInvalidParams.of(
+                ValueError(f"Command name {params.command!r} is not defined")
+            )
+        try:
+            args, kwargs = _prepare_command_arguments(handler, params, self._converter)
+        except Exception as exc:
+            raise JsonRpcInvalidParams.of(exc) from exc
+        if is_thread_function(handler):
+            loop = asyncio.get_running_loop()
+            call = functools.partial(handler, *args, **kwargs)
+            return await loop.run_in_executor(self._server.thread_pool, call)
+        result = handler(*args, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+    def _handle_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        """The client's answer to a request of ours. When the handler that awaited it was
+        cancelled, so is the future pygls kept for it: drop the answer instead of failing on
+        it (pygls would log "Unable to handle message" and show the user an error)."""
+        future = self._request_futures.get(msg_id)
+        if future is not None and future.cancelled():
+            self._request_futures.pop(msg_id, None)
+            return
+        super()._handle_response(msg_id, result, error)
 
 
 class DocumentListener:
