@@ -12,6 +12,7 @@ started again for the next example (so hypothesis can shrink a crash on a fresh 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import sys
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.lspclient import LspClient, ServerExited
+from benchmarks.lspclient import Incoming, LspClient, ServerExited
 from tests.fuzz.checks import (
     Sent,
     ServerFacts,
@@ -133,7 +134,18 @@ class FuzzClient(LspClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.stderr_lines: list[str] = []
         self._stderr_lock = threading.Lock()
+        # The last messages both ways, for reports of what arrived out of turn.
+        self.wire: collections.deque[str] = collections.deque(maxlen=60)
         super().__init__(*args, **kwargs)
+
+    def _log(self, arrow: str, message: JSON) -> None:
+        if isinstance(message, dict):
+            brief = {k: message[k] for k in ("id", "method", "error") if k in message}
+            params = message.get("params")
+            if isinstance(params, dict) and "command" in params:
+                brief["command"] = params["command"]
+            self.wire.append(f"{arrow} {brief}")
+        super()._log(arrow, message)
 
     def _stderr_loop(self) -> None:
         stderr = self.proc.stderr
@@ -149,6 +161,11 @@ class FuzzClient(LspClient):
     def stderr_since(self, mark: int) -> list[str]:
         with self._stderr_lock:
             return self.stderr_lines[mark:]
+
+    def incoming_since(self, mark: int) -> list[Incoming]:
+        """What the server sent on its own from `mark()` on (no copy of the whole history)."""
+        with self._cond:
+            return self._incoming[mark:]
 
     def stderr_mark(self) -> int:
         with self._stderr_lock:
@@ -298,6 +315,7 @@ class Session:
         self.message_seen = self.message_mark
         self.stderr_mark = self.client.stderr_mark()
         self.answers = 0
+        self.closed = False
         server.sessions += 1
 
     @property
@@ -401,14 +419,28 @@ class Session:
         self.absorb()
         self.compare_text()
         self.client.notify("textDocument/didClose", {"textDocument": {"uri": self.uri}})
+        self.closed = True
         self.check_stderr()
+
+    def abandon(self) -> None:
+        """Hypothesis stopped the example midway (it does when a draw overruns): let what is
+        in flight land and close the document, so that late answers and the edits they ask
+        for do not arrive in the next session."""
+        if self.closed:
+            return
+        self.closed = True
+        with contextlib.suppress(ServerExited):
+            for sent in self.pending:
+                self.client.wait_response(sent.id, ANSWER_TIMEOUT)
+            self.pending = []
+            self.client.notify("textDocument/didClose", {"textDocument": {"uri": self.uri}})
 
     def absorb(self) -> None:
         """Check what the server sent on its own since the last look (diagnostics, messages,
         edits it asked the client to apply)."""
-        incoming = self.client.notifications()
-        start, self.message_seen = self.message_seen, len(incoming)
-        for message in incoming[start:]:
+        incoming = self.client.incoming_since(self.message_seen)
+        self.message_seen += len(incoming)
+        for message in incoming:
             params = message.params or {}
             if message.method == "textDocument/publishDiagnostics":
                 if params.get("uri") != self.uri:
@@ -421,11 +453,30 @@ class Session:
             elif message.method == "workspace/applyEdit":
                 edit = params.get("edit") or {}
                 for uri, version, edits in edit_groups(edit):
-                    model = self.models.get(version) if version is not None else self.model
-                    if uri != self.uri or model is None:
-                        self.problems.append(f"applyEdit for {uri} v{version}: unknown")
+                    if uri != self.uri or (version is not None and version not in self.models):
+                        self.problems.append(
+                            f"applyEdit for {uri} v{version}: unknown (this session: "
+                            f"{self.uri}); the last messages:\n    "
+                            + "\n    ".join(self.client.wire)
+                        )
                         continue
-                    self.problems.extend(f"applyEdit: {p}" for p in edit_set_problems(model, edits))
+                    self.problems.extend(
+                        f"applyEdit: {p}" for p in self._edit_problems(version, edits)
+                    )
+
+    def _edit_problems(self, version: int | None, edits: list[JSON]) -> list[str]:
+        """A versioned edit must fit its version. An unversioned one (a client without
+        `documentChanges`) was computed for the text the server had when it ran the command;
+        the client may have sent edits since, so it must fit one of the versions sent."""
+        if version is not None:
+            return edit_set_problems(self.models[version], edits)
+        first: list[str] | None = None
+        for sent in sorted(self.models, reverse=True):
+            found = edit_set_problems(self.models[sent], edits)
+            if not found:
+                return []
+            first = found if first is None else first
+        return first or []
 
     def compare_text(self) -> None:
         response = None

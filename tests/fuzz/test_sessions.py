@@ -66,21 +66,25 @@ def test_every_advertised_request_is_exercised(server: FuzzServer) -> None:
 @given(data=st.data())
 def test_random_sessions(server: FuzzServer, data: st.DataObject) -> None:
     session = Session(server, data.draw(documents(), label="initial text"))
-    session.open()
-    for _ in range(data.draw(st.integers(3, MAX_STEPS), label="steps")):
-        step = data.draw(st.sampled_from(STEPS))
-        if step == "edit":
-            session.change(data.draw(changes(session.model)))
-        elif step in ("request", "cancelled"):
-            drawn = data.draw(requests(session))
-            if drawn is not None:
-                method, params, position = drawn
-                session.request(method, params, position=position, cancel=step == "cancelled")
-        elif step == "save":
-            session.save()
-        if step == "drain" or len(session.pending) >= MAX_IN_FLIGHT:
-            session.drain()
-    session.finish()
+    try:
+        session.open()
+        for _ in range(data.draw(st.integers(3, MAX_STEPS), label="steps")):
+            step = data.draw(st.sampled_from(STEPS))
+            if step == "edit":
+                session.change(data.draw(changes(session.model)))
+            elif step in ("request", "cancelled"):
+                drawn = data.draw(requests(session))
+                if drawn is not None:
+                    method, params, position = drawn
+                    cancel = step == "cancelled"
+                    session.request(method, params, position=position, cancel=cancel)
+            elif step == "save":
+                session.save()
+            if step == "drain" or len(session.pending) >= MAX_IN_FLIGHT:
+                session.drain()
+        session.finish()
+    finally:
+        session.abandon()  # a no-op after finish(); hypothesis may stop an example midway
     assert not session.problems, session.report()
 
 
