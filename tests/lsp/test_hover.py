@@ -246,6 +246,43 @@ async def test_nothing_to_say_elsewhere(client: LanguageClient) -> None:
     assert await hover_at(client, uri, text, 0, 1) is None  # the keyword is not an image
 
 
+async def test_variable_hover_shows_its_value_there(client: LanguageClient) -> None:
+    text = (
+        "ARG NODE_VERSION=20\n"
+        "FROM node:${NODE_VERSION}-alpine AS app\n"
+        "ARG APP_USER=node\n"
+        "ENV APP_HOME=/srv/app \\\n"
+        "    DATA=${APP_HOME}/data\n"
+        "WORKDIR ${APP_HOME}\n"
+        "CMD echo $APP_USER $MISSING\n"
+    )
+    uri = open_document(client, text)
+    use = await hover_at(client, uri, text, 5, len("WORKDIR ${APP"))
+    assert use is not None
+    assert use.range.start == lsp.Position(5, len("WORKDIR ${"))
+    assert use.range.end == lsp.Position(5, len("WORKDIR ${APP_HOME"))
+    assert value(use).startswith("**`APP_HOME`** = `/srv/app`")
+    assert "Set by ENV on line 4 (stage app)." in value(use)
+    # An ENV pair sees the values from before the ENV: DATA's APP_HOME is not set yet.
+    data = value(await hover_at(client, uri, text, 4, len("    DA")))
+    assert data.startswith("**`DATA`** = `${APP_HOME}/data`")
+    assert "Known only at build time: `APP_HOME`" in data
+    key = value(await hover_at(client, uri, text, 2, len("ARG APP_")))
+    assert key.startswith("**`APP_USER`** = `node`")
+    assert "the container does not see it" in key
+    # In FROM the image hover answers (with the ARG expanded); the global ARG's own key:
+    assert value(await hover_at(client, uri, text, 1, len("FROM node:${NODE_V"))).startswith(
+        "**`node:20-alpine`**"
+    )
+    glob = value(await hover_at(client, uri, text, 0, len("ARG NODE_V")))
+    assert glob.startswith("**`NODE_VERSION`** = `20`")
+    # Build arguments are not in the running container; unknown names expand to nothing.
+    runtime = value(await hover_at(client, uri, text, 6, len("CMD echo $APP_U")))
+    assert "the running container does not see it" in runtime
+    missing = value(await hover_at(client, uri, text, 6, len("CMD echo $APP_USER $MI")))
+    assert "is not defined here" in missing
+
+
 # -- a client that only renders plain text ---------------------------------------------------
 
 PLAIN = ClientServerConfig(

@@ -6,6 +6,8 @@
   registry on it waits at most `hover.waitForRegistryMs` for a live figure and otherwise leaves
   the lookup running for the next hover.
 - A stage name (`AS build`) or a reference to a stage: its summary (`msb_lsp.present.stage`).
+- A variable (`$NAME`, `${NAME}`, an ARG or ENV key): its value there and where it was set
+  (`msb_lsp.present.variable`).
 
 Answers None anywhere else, so other features may answer there.
 """
@@ -14,11 +16,14 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from msb_lsp.navigate.index import SymbolKind
+from msb_lsp.model.span import Pos
+from msb_lsp.navigate.index import NavIndex, Occurrence, SymbolKind
 from msb_lsp.present.image import image_hover, unresolved_hover
 from msb_lsp.present.stage import stage_hover, summarize_stage
 from msb_lsp.present.targets import ImageSite, image_site_at, image_sites
+from msb_lsp.present.variable import variable_hover
 from msb_lsp.server.app import MsbServer
+from msb_lsp.server.convert import Converter
 from msb_lsp.server.documents import OpenDocument
 from msb_lsp.server.features.codelens import usages_of
 from msb_lsp.server.features.navigation import dockerfile, nav_index, position
@@ -71,8 +76,11 @@ async def hover(ls: MsbServer, params: lsp.HoverParams) -> lsp.Hover | None:
         )
         return lsp.Hover(contents=_content(text, markdown), range=rng)
 
-    occurrence = nav_index(doc).at(at)
-    if occurrence is None or occurrence.symbol.kind != SymbolKind.STAGE:
+    index = nav_index(doc)
+    occurrence = index.at(at)
+    if occurrence is None or occurrence.symbol.kind == SymbolKind.VARIABLE:
+        return _variable(doc, conv, index, at, occurrence, markdown)
+    if occurrence.symbol.kind != SymbolKind.STAGE:
         return None
     stage = occurrence.symbol.stage
     if stage is None:
@@ -83,6 +91,27 @@ async def hover(ls: MsbServer, params: lsp.HoverParams) -> lsp.Hover | None:
     summary = summarize_stage(doc.model, stage, sizes.known, usages_of(doc))
     text = stage_hover(summary, markdown=markdown)
     return lsp.Hover(contents=_content(text, markdown), range=rng)
+
+
+def _variable(
+    doc: OpenDocument,
+    conv: Converter,
+    index: NavIndex,
+    at: Pos,
+    occurrence: Occurrence | None,
+    markdown: bool,
+) -> lsp.Hover | None:
+    """A variable's value where it is used or set; also for a use that no ARG/ENV binds."""
+    if occurrence is not None and occurrence.instruction is not None:
+        name, span, instr = occurrence.symbol.name, occurrence.span, occurrence.instruction
+        defining = occurrence.write
+    else:
+        use = next((u for u in index.var_uses if u.span.start <= at <= u.span.end), None)
+        if use is None:
+            return None
+        name, span, instr, defining = use.name, use.span, use.instruction, False
+    text = variable_hover(doc.model, instr, name, defining=defining, markdown=markdown)
+    return lsp.Hover(contents=_content(text, markdown), range=conv.range(span))
 
 
 def register(server: MsbServer) -> None:
