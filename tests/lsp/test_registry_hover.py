@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from msb_lsp.images import format_size, parse_image_ref
@@ -271,6 +272,36 @@ async def test_other_requests_are_answered_while_a_hover_waits(tmp_path: Path) -
             finally:
                 if not hover.done():
                     hover.cancel()
+    finally:
+        server.stop()
+
+
+async def test_cancel_request_stops_a_hover_waiting_for_the_registry(tmp_path: Path) -> None:
+    """`$/cancelRequest` reaches a hover that waits for a stalled registry: the client gets
+    RequestCancelled at once, not after the wait, and the server goes on answering."""
+    server = fixed(FakeReply(200, delay=60))
+    try:
+        text = f"FROM {server.host}/demo/app:1.0 AS app\nFROM app\n"
+        async with msb_server(tmp_path, wait_ms=20_000, timeout_ms=30_000) as client:
+            uri = open_document(client, text)
+            params = lsp.HoverParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(0, 6)
+            )
+            future = client.protocol.send_request(
+                lsp.TEXT_DOCUMENT_HOVER, params, msg_id="hover-to-cancel"
+            )
+            for _ in range(200):
+                if server.requests:
+                    break
+                await asyncio.sleep(0.02)
+            assert server.requests, "the lookup never reached the registry"
+            started = time.monotonic()
+            client.protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id="hover-to-cancel"))
+            with pytest.raises(JsonRpcRequestCancelled):
+                await asyncio.wait_for(asyncio.wrap_future(future), 5)
+            assert time.monotonic() - started < 2
+            stage = await hover_text(client, uri, line=1, col=6)
+            assert stage.startswith("**Stage `app`**")
     finally:
         server.stop()
 
