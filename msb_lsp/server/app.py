@@ -29,6 +29,7 @@ from msb_lsp.config.project import find_project_config
 from msb_lsp.config.settings import Settings, load_settings
 from msb_lsp.engine.lint import LintConfig
 from msb_lsp.server.documents import DocumentStore, OpenDocument
+from msb_lsp.server.stdio import serve_stdio
 
 log = logging.getLogger("msb_lsp.server")
 
@@ -118,9 +119,13 @@ class DocumentListener:
 
 
 class MsbServer(LanguageServer):
+    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
+        serve_stdio(self, stdin, stdout)  # reads the pipe on the event loop, no thread hops
+
     def __init__(self) -> None:
         super().__init__("msb-lsp", __version__, protocol_cls=MsbProtocol)
         self.documents = DocumentStore()
+        self.shutdown_request_id: Any = None  # the id of `shutdown`, once it arrived
         self.settings = Settings.defaults()
         self.settings_generation = 0  # bumped on every settings change (invalidates caches)
         self._reported_errors: set[str] = set()
@@ -316,6 +321,7 @@ def _wire_shutdown(server: MsbServer) -> None:
 
     @server.feature(lsp.SHUTDOWN)
     async def shutdown(ls: MsbServer, params: None) -> None:
+        ls.shutdown_request_id = ls.protocol.msg_id
         for hook in list(ls.shutdown_hooks):
             try:
                 result = hook()
@@ -323,6 +329,22 @@ def _wire_shutdown(server: MsbServer) -> None:
                     await result
             except Exception:
                 log.exception("shutdown hook %s failed", getattr(hook, "__qualname__", hook))
+
+    if lsp.EXIT in server.protocol.fm.features:
+        return
+
+    @server.feature(lsp.EXIT)
+    async def exit_after_shutdown(ls: MsbServer, params: None) -> None:
+        """A client that sends `exit` without waiting for the answer to `shutdown` (the spec
+        says to wait): let the shutdown finish and be answered first, for a moment at most."""
+        pending = ls.shutdown_request_id
+        if pending is None:
+            return
+        protocol = ls.protocol
+        for _ in range(400):  # 2 s
+            if protocol._shutdown and pending not in protocol._request_futures:
+                return
+            await asyncio.sleep(0.005)
 
 
 def create_server() -> MsbServer:
