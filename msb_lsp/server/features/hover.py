@@ -17,6 +17,7 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from msb_lsp.model.span import Pos
+from msb_lsp.model.variables import StageScopes
 from msb_lsp.navigate.index import NavIndex, Occurrence, SymbolKind
 from msb_lsp.present.image import image_hover, unresolved_hover
 from msb_lsp.present.stage import stage_hover, summarize_stage
@@ -30,6 +31,7 @@ from msb_lsp.server.features.navigation import dockerfile, nav_index, position
 from msb_lsp.server.sizes import client_markdown, sizes_of
 
 SITES_KEY = "present:image-sites"
+SCOPES_KEY = "present:variable-scopes"
 
 
 def sites_of(doc: OpenDocument) -> list[ImageSite]:
@@ -110,7 +112,12 @@ def _variable(
         if use is None:
             return None
         name, span, instr, defining = use.name, use.span, use.instruction, False
-    text = variable_hover(doc.model, instr, name, defining=defining, markdown=markdown)
+    scopes = doc.cache.get(SCOPES_KEY)
+    if scopes is None:  # ARG/ENV scopes of this version, shared by the hovers that follow
+        scopes = doc.cache[SCOPES_KEY] = StageScopes(doc.model)
+    text = variable_hover(
+        doc.model, instr, name, defining=defining, markdown=markdown, scopes=scopes
+    )
     return lsp.Hover(contents=_content(text, markdown), range=conv.range(span))
 
 
