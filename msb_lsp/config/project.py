@@ -8,6 +8,7 @@ to the project file's folder).
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,18 +41,37 @@ _cache: dict[Path, tuple[float, ProjectConfig]] = {}
 
 
 def find_project_config(start: Path) -> ProjectConfig:
-    """The nearest project file at or above `start` (a file or folder); empty if none."""
+    """The nearest project file at or above `start` (a file or folder); empty if none.
+
+    Which file applies is remembered for `SEARCH_TTL_S` (the search stats every folder up
+    to the root, on every analysis); the file itself is re-read as soon as it changes."""
+    now = time.monotonic()
+    found = _searches.get(start)
+    if found is None or now - found[0] > SEARCH_TTL_S:
+        found = _searches[start] = (now, _search(start))
+    where = found[1]
+    if where is None:
+        return ProjectConfig()
+    return _load(*where)
+
+
+def _search(start: Path) -> tuple[Path, tuple[str, ...] | None] | None:
     folder = start if start.is_dir() else start.parent
     for candidate_dir in (folder, *folder.parents):
         own = candidate_dir / PROJECT_FILE
         if own.is_file():
-            return _load(own, table=None)
+            return own, None
         pyproject = candidate_dir / "pyproject.toml"
         if pyproject.is_file():
-            config = _load(pyproject, table=("tool", "msb-lsp"))
+            table = ("tool", "msb-lsp")
+            config = _load(pyproject, table)
             if config.values or config.errors:
-                return config
-    return ProjectConfig()
+                return pyproject, table
+    return None
+
+
+SEARCH_TTL_S = 2.0
+_searches: dict[Path, tuple[float, tuple[Path, tuple[str, ...] | None] | None]] = {}
 
 
 def _load(path: Path, table: tuple[str, ...] | None) -> ProjectConfig:

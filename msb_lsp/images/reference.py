@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["DOCKER_HUB", "ImageRef", "has_variables", "parse_image_ref"]
 
@@ -137,6 +138,7 @@ def _valid_digest(digest: str) -> bool:
     return expected is not None and len(hexpart) == expected and hexpart == hexpart.lower()
 
 
+@lru_cache(maxsize=1024)  # pure, and asked for the same few references on every keystroke
 def parse_image_ref(text: str) -> ImageRef | None:
     """Parse and normalize `text`; None when it is empty or not a valid reference.
 

@@ -72,7 +72,15 @@ def chain(stage: Stage) -> list[Stage]:
 
 def base_image(ctx: RuleContext, stage: Stage) -> BaseImage | None:
     """The image `stage` is built on, following `FROM <stage>`; None when it cannot be
-    known (a variable without a default, a stage reference BuildKit refuses)."""
+    known (a variable without a default, a stage reference BuildKit refuses). Worked out
+    once per stage and lint run: several rules ask."""
+    key = ("base_image", stage.index)
+    if key not in ctx.memo:
+        ctx.memo[key] = _base_image(ctx, stage)
+    return ctx.memo[key]  # type: ignore[no-any-return]
+
+
+def _base_image(ctx: RuleContext, stage: Stage) -> BaseImage | None:
     root = chain(stage)[-1]
     if root.base_ref is not None and root.base_ref.status is not RefStatus.IMAGE:
         return None
@@ -93,6 +101,13 @@ def chain_instructions(stage: Stage) -> list[Instruction]:
 def runtime_stages(ctx: RuleContext) -> list[Stage]:
     """The last stage, then the target stages; in both cases only stages that do not look
     like development, test or build stages by their name or the names of their bases."""
+    found = ctx.memo.get("runtime_stages")
+    if found is None:
+        found = ctx.memo["runtime_stages"] = _runtime_stages(ctx)
+    return list(found)
+
+
+def _runtime_stages(ctx: RuleContext) -> list[Stage]:
     df = ctx.df
     candidates = [df.final_stage] if df.final_stage is not None else []
     candidates += [s for s in (df.stage_named(t) for t in ctx.options.targets) if s is not None]

@@ -6,9 +6,11 @@ computed once per lint run here, never per rule.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from msb_lsp.model.dockerfile import Dockerfile
 from msb_lsp.model.nodes import Instruction
@@ -30,6 +32,12 @@ class LintOptions:
 class RuleContext:
     df: Dockerfile
     options: LintOptions = field(default_factory=LintOptions)
+
+    @cached_property
+    def memo(self) -> dict[Hashable, Any]:
+        """Facts helper modules derive once per lint run (base images, runtime stages),
+        keyed by the helper's own tuple keys."""
+        return {}
 
     @cached_property
     def _scopes(self) -> StageScopes:
