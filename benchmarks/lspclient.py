@@ -414,6 +414,34 @@ class LspClient:
             message["params"] = params
         self._send(message)
 
+    def send_request(self, method: str, params: JSON) -> int:
+        """Queue a request without waiting; its answer is kept for `wait_response`."""
+        with self._cond:
+            self._next_id += 1
+            msg_id = self._next_id
+        message: dict[str, JSON] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        self._send(message)
+        return msg_id
+
+    def _wait_answer(self, msg_id: int, deadline: float) -> tuple[float, JSON] | None:
+        """(arrival time, response message) of request `msg_id`, or None at `deadline`."""
+        with self._cond:
+            while msg_id not in self._responses:
+                if self._eof or self.write_error is not None:
+                    raise ServerExited(self._exit_description())
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return None
+                self._cond.wait(left)
+            return self._responses.pop(msg_id)
+
+    def wait_response(self, msg_id: int, timeout: float) -> JSON | None:
+        """The response message (result or error) of a sent request, or None after `timeout`."""
+        answer = self._wait_answer(msg_id, time.perf_counter() + timeout)
+        return None if answer is None else answer[1]
+
     def request(
         self, method: str, params: JSON, timeout: float, *, origin: float | None = None
     ) -> tuple[JSON, float]:
@@ -422,24 +450,9 @@ class LspClient:
         `origin` defaults to the moment just before the request is queued. Raises LspTimeout
         (after sending `$/cancelRequest`), LspError or ServerExited.
         """
-        with self._cond:
-            self._next_id += 1
-            msg_id = self._next_id
-        message: dict[str, JSON] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
-        if params is not None:
-            message["params"] = params
         t0 = time.perf_counter()
-        self._send(message)
-        deadline = t0 + timeout
-        with self._cond:
-            while msg_id not in self._responses:
-                if self._eof or self.write_error is not None:
-                    raise ServerExited(self._exit_description())
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    break
-                self._cond.wait(left)
-            answer = self._responses.pop(msg_id, None)
+        msg_id = self.send_request(method, params)
+        answer = self._wait_answer(msg_id, t0 + timeout)
         if answer is None:
             with contextlib.suppress(ServerExited):
                 self.notify("$/cancelRequest", {"id": msg_id})

@@ -17,7 +17,6 @@ import contextlib
 import itertools
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,7 +128,7 @@ def _without_none(value: JSON) -> JSON:
 
 
 class FuzzClient(LspClient):
-    """The benchmark client, plus requests that do not wait and the whole of stderr."""
+    """The benchmark client, plus the whole of stderr and a log of the last messages."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.stderr_lines: list[str] = []
@@ -170,29 +169,6 @@ class FuzzClient(LspClient):
     def stderr_mark(self) -> int:
         with self._stderr_lock:
             return len(self.stderr_lines)
-
-    def send_request(self, method: str, params: JSON) -> int:
-        with self._cond:
-            self._next_id += 1
-            msg_id = self._next_id
-        message: dict[str, JSON] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
-        if params is not None:
-            message["params"] = params
-        self._send(message)
-        return msg_id
-
-    def wait_response(self, msg_id: int, timeout: float) -> JSON | None:
-        """The response message (result or error), or None after `timeout`."""
-        deadline = time.perf_counter() + timeout
-        with self._cond:
-            while msg_id not in self._responses:
-                if self._eof or self.write_error is not None:
-                    raise ServerExited(self._exit_description())
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    return None
-                self._cond.wait(left)
-            return self._responses.pop(msg_id)[1]
 
 
 class FuzzServer:

@@ -38,7 +38,7 @@ function environment(overrides: Partial<LaunchEnvironment> & { files?: string[];
   return {
     platform: "linux",
     extensionRoot: EXT,
-    workspaceFolder: "/work/project",
+    workspaceFolder: "/home/dev/project",
     homeDir: "/home/dev",
     env: { VENVS: "/opt/venvs" },
     exists: (p) => files.has(p),
@@ -129,7 +129,7 @@ describe("resolveServer", () => {
     const env = environment({ files: BUNDLED, pythonExtensionCommand: ["/py/bin/python"] });
     const result = ok(resolveServer(settings({ importStrategy: "fromEnvironment", interpreter: ".venv/bin/python", args: ["--stdio"] }), env));
     assert.equal(result.source, "interpreter");
-    assert.deepEqual(argv(result), ["/work/project/.venv/bin/python", "-m", "msb_lsp", "--stdio"]);
+    assert.deepEqual(argv(result), ["/home/dev/project/.venv/bin/python", "-m", "msb_lsp", "--stdio"]);
   });
 
   it("runs `-m msb_lsp` with the Python extension's interpreter", () => {
@@ -174,13 +174,13 @@ describe("expandPath", () => {
   it("expands home, workspace folder and environment variables", () => {
     assert.equal(expandPath("~", env), "/home/dev");
     assert.equal(expandPath("${userHome}/x", env), "/home/dev/x");
-    assert.equal(expandPath("${workspaceFolder}/.venv/bin/python", env), "/work/project/.venv/bin/python");
+    assert.equal(expandPath("${workspaceFolder}/.venv/bin/python", env), "/home/dev/project/.venv/bin/python");
     assert.equal(expandPath("${env:VENVS}/a", env), "/opt/venvs/a");
     assert.equal(expandPath("${env:UNSET}/a", env), "/a");
   });
 
   it("takes relative paths from the workspace folder and leaves bare names for PATH", () => {
-    assert.equal(expandPath("./tools/msb-lsp", env), "/work/project/tools/msb-lsp");
+    assert.equal(expandPath("./tools/msb-lsp", env), "/home/dev/project/tools/msb-lsp");
     assert.equal(expandPath("python3.12", env), "python3.12");
     assert.equal(expandPath("/abs/python", env), "/abs/python");
   });
