@@ -119,9 +119,6 @@ class DocumentListener:
 
 
 class MsbServer(LanguageServer):
-    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
-        serve_stdio(self, stdin, stdout)  # reads the pipe on the event loop, no thread hops
-
     def __init__(self) -> None:
         super().__init__("msb-lsp", __version__, protocol_cls=MsbProtocol)
         self.documents = DocumentStore()
@@ -184,6 +181,9 @@ class MsbServer(LanguageServer):
                 merged.update(project.values)
                 settings = Settings(merged)
         return settings, LintConfig.from_settings(settings)
+
+    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
+        serve_stdio(self, stdin, stdout)  # reads the pipe on the event loop, no thread hops
 
     # -- settings --------------------------------------------------------------------
 
@@ -315,7 +315,8 @@ def _feature_modules() -> list[str]:
 
 
 def _wire_shutdown(server: MsbServer) -> None:
-    """Run `server.shutdown_hooks` on `shutdown` (unless a feature owns that request)."""
+    """Run `server.shutdown_hooks` on `shutdown`, and have an early `exit` wait for them
+    (unless features own those messages)."""
     if lsp.SHUTDOWN in server.protocol.fm.features:
         return
 
