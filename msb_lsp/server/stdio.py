@@ -25,7 +25,10 @@ MAX_HEADER_LINE = 1 << 20  # far beyond any real header line
 
 
 def _is_pipe(stream: BinaryIO) -> bool:
-    """A pipe or socket, which epoll can watch (a regular file or /dev/null it cannot)."""
+    """A pipe or socket, which epoll can watch (a regular file or /dev/null it cannot).
+    Windows event loops cannot read a stdin pipe: they keep the threaded reader."""
+    if sys.platform == "win32":
+        return False
     try:
         mode = os.fstat(stream.fileno()).st_mode
     except (OSError, ValueError, AttributeError):
@@ -54,7 +57,7 @@ class PipeReader:
                 await loop.connect_read_pipe(
                     lambda: asyncio.StreamReaderProtocol(stream), self._stdin
                 )
-            except (ValueError, OSError) as exc:
+            except (ValueError, OSError, NotImplementedError) as exc:
                 log.info("reading stdin in a thread (%s)", exc)
             else:
                 self._stream = stream
