@@ -502,6 +502,11 @@ class LspClient:
 
         return self.wait_for(matches, after, timeout, f"diagnostics for {uri} v{version}")
 
+    def incoming_since(self, mark: int) -> list[Incoming]:
+        """What the server sent on its own from `mark()` on (no copy of the whole history)."""
+        with self._cond:
+            return self._incoming[mark:]
+
     def notifications(self, method: str | None = None) -> list[Incoming]:
         with self._cond:
             return [m for m in self._incoming if method is None or m.method == method]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.lspclient import Incoming, LspClient, ServerExited
+from benchmarks.lspclient import LspClient, ServerExited
 from tests.fuzz.checks import (
     Sent,
     ServerFacts,
@@ -160,11 +160,6 @@ class FuzzClient(LspClient):
     def stderr_since(self, mark: int) -> list[str]:
         with self._stderr_lock:
             return self.stderr_lines[mark:]
-
-    def incoming_since(self, mark: int) -> list[Incoming]:
-        """What the server sent on its own from `mark()` on (no copy of the whole history)."""
-        with self._cond:
-            return self._incoming[mark:]
 
     def stderr_mark(self) -> int:
         with self._stderr_lock:
